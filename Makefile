@@ -1,0 +1,41 @@
+# dmabench: how much does a streaming DMA mapping cost?  See README.md.
+#
+#   make bench          measure the running kernel, or the VM lab where
+#                       modules cannot be loaded here
+#   make test           the test suite (TAP, read by prove)
+#   make vm-bench KERNEL=7.3 DMA=all ICOUNT=1 QUICK=1
+#                       one kernel in the VM lab
+#   make module         build bench-module/dmabench.ko for the running kernel
+#   make userspace      build userspace/dmabench
+
+KERNEL ?= 7.3
+DMA ?= all
+ICOUNT ?= 0
+QUICK ?= 0
+PCI ?=
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+flag = $(if $(filter 1 y yes,$(1)),$(2))
+
+bench:
+	KERNELS="$(KERNELS)" PCI="$(PCI)" QUICK="$(QUICK)" scripts/bench.sh
+
+test:
+	tests/run.sh
+
+vm-bench:
+	lab/vm-bench.sh --kernel $(KERNEL) --dma $(DMA) \
+		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick)
+
+module:
+	$(MAKE) -C bench-module KDIR=$(KDIR)
+
+userspace:
+	$(MAKE) -C userspace
+
+clean:
+	-$(MAKE) -C bench-module clean KDIR=$(KDIR)
+	$(MAKE) -C userspace clean
+	rm -rf build
+
+.PHONY: bench test vm-bench module userspace clean

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Build (once) the Debian trixie root that the VM lab builds modules and boots
+# kernels from. It is cached outside the clone, keyed by this script's content,
+# and created atomically: a half-made root is never used.
+#
+# Usage: lab/mkroot.sh            prints the root's path on stdout
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${DMABENCH_CACHE:-/var/cache/dmabench}
+mirror=${DMABENCH_MIRROR:-http://deb.debian.org/debian}
+
+# Everything the guest and the module builds need, from trixie.
+packages=(
+	make gcc gcc-14 libc6-dev kmod
+	pkg-config liburing-dev
+	virtme-ng qemu-system-x86 busybox-static
+	pciutils iproute2 procps util-linux
+	python3 ca-certificates
+)
+
+key=$(sha256sum <"$0" | cut -c1-16)
+root=$cache/root-trixie-$key
+
+if [ -e "$root/.complete" ]; then
+	echo "$root"
+	exit 0
+fi
+
+command -v debootstrap >/dev/null || {
+	echo "mkroot: installing debootstrap on the host" >&2
+	apt-get install -y -qq debootstrap >&2
+}
+
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
+if [ -e "$root/.complete" ]; then
+	echo "$root"
+	exit 0
+fi
+
+tmp=$root.tmp
+rm -rf "$tmp"
+echo "mkroot: debootstrap trixie into $tmp (about a minute)" >&2
+debootstrap --variant=minbase trixie "$tmp" "$mirror" >&2
+
+cat >"$tmp/etc/apt/sources.list" <<SRC
+deb $mirror trixie main
+deb $mirror trixie-backports main
+SRC
+# Kernel packages must not spend minutes building initramfs images that
+# virtme-ng never uses.
+mkdir -p "$tmp/etc/initramfs-tools"
+echo "update_initramfs=no" >"$tmp/etc/initramfs-tools/update-initramfs.conf"
+printf 'path-exclude /usr/share/doc/*\npath-exclude /usr/share/man/*\npath-exclude /usr/share/locale/*\n' \
+	>"$tmp/etc/dpkg/dpkg.cfg.d/01-nodoc"
+
+"$here/chroot.sh" "$tmp" apt-get update -qq >&2
+"$here/chroot.sh" "$tmp" env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -qq --no-install-recommends "${packages[@]}" >&2
+# Coldplugging every emulated device through udev costs half a minute per
+# boot under TCG; the lab loads the few modules it needs itself.
+"$here/chroot.sh" "$tmp" dpkg-divert --local --rename \
+	--divert /usr/lib/systemd/systemd-udevd.dmabench \
+	--add /usr/lib/systemd/systemd-udevd >&2
+# virtme-ng ends a run with poweroff, which a minbase root lacks.
+[ -e "$tmp/sbin/poweroff" ] || ln -s /bin/busybox "$tmp/sbin/poweroff"
+"$here/chroot.sh" "$tmp" apt-get clean >&2
+
+touch "$tmp/.complete"
+mv "$tmp" "$root"
+echo "$root"

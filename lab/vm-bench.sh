@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Run the microbenchmark on a kernel booted under QEMU (TCG), once per DMA
+# configuration, and merge the boots into one run directory under results/.
+#
+# Usage: lab/vm-bench.sh [--kernel SERIES|TREE] [--dma LIST|all] [--icount]
+#                        [--quick] [--out DIR] [-- dmabench micro options]
+#
+#   --kernel 7.3      Debian's newest packaged 7.3 kernel (default); any
+#                     series Debian serves works, 6.12 among them
+#   --kernel ~/linux  a kernel build tree: its arch/x86/boot/bzImage, built
+#                     with the drivers the lab needs (see README.md)
+#   --dma LIST        direct,swiotlb,iommu-strict,iommu-lazy,iommu-identity
+#                     or all (default)
+#   --icount          QEMU -icount shift=0,sleep=off: one guest nanosecond per
+#                     instruction, so figures are instruction counts
+#   --quick           the quick matrix
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+kernel=7.3
+dma=all
+icount=0
+quick=0
+out=$repo/results
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift 2 ;;
+	--dma) dma=$2; shift 2 ;;
+	--icount) icount=1; shift ;;
+	--quick) quick=1; shift ;;
+	--out) out=$2; shift 2 ;;
+	--) shift; break ;;
+	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "vm-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
+	esac
+done
+
+[ "$dma" = all ] && dma=direct,swiotlb,iommu-strict,iommu-lazy,iommu-identity
+want() { case ",$dma," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+for p in ${dma//,/ }; do
+	case $p in
+	direct|swiotlb|iommu-strict|iommu-lazy|iommu-identity) ;;
+	*) echo "vm-bench: unknown DMA configuration '$p'; use direct," \
+		"swiotlb, iommu-strict, iommu-lazy, iommu-identity or all" >&2
+	   exit 2 ;;
+	esac
+done
+
+build=$("$repo/lab/build.sh" "$kernel")
+# shellcheck source=/dev/null
+. "$repo/$build/kernel.env"
+release=${RELEASE:?}
+
+rev=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
+stage=build/stage/$(date -u +%Y%m%d-%H%M%S)-$$
+mkdir -p "$repo/$stage"
+
+# The spare PCI device for the mappings: QEMU's edu device, which no driver
+# claims, at a fixed address.  It never performs DMA: dmabench only maps.
+cpus=2
+qemu_base="-M q35 -device edu,addr=0x10"
+args=
+clock=(--clock tsc)
+if [ "$icount" = 1 ]; then
+	# One vCPU: under -icount every vCPU's instructions advance one clock.
+	# No KASLR: the same kernel lays itself out the same way on every boot.
+	cpus=1
+	qemu_base+=" -icount shift=0,sleep=off"
+	args="nokaslr "
+	clock=(--clock icount)
+fi
+micro=(--pci 0000:00:10.0 "${clock[@]}" --emulated --rev "$rev")
+[ "$quick" = 1 ] && micro+=(--quick)
+
+parts=()
+boot() {
+	local name=$1 paths=$2 qemu=$3 append=$4
+	local part=$stage/$name script=$repo/$stage/$name.sh
+	shift 4
+
+	echo "vm-bench: boot '$name' ($paths) on $release" >&2
+	{
+		echo '#!/bin/sh'
+		printf '%q ' "/dmabench/scripts/micro.sh" \
+			"/dmabench/$build/bench-module/dmabench.ko" \
+			"/dmabench/$build/userspace/dmabench" \
+			--part "/dmabench/$part" --path "$paths" "${micro[@]}" \
+			--note "qemu=$qemu" --note "append=$append" \
+			--note "kernel_package=$release" "$@"
+		echo
+	} >"$script"
+	chmod +x "$script"
+	if ! "$repo/lab/boot.sh" "$build" "$stage" "$cpus" "$qemu" "$append" \
+		"$stage/$name.sh" || [ ! -s "$repo/$part/summary.csv" ]; then
+		echo "vm-bench: boot '$name' failed; see the output above" >&2
+		exit 1
+	fi
+	parts+=("/dmabench/$part")
+}
+
+want direct && boot direct direct "$qemu_base" "${args}" "$@"
+want swiotlb && boot swiotlb swiotlb "$qemu_base" "${args}swiotlb=force" "$@"
+iommu=()
+for p in iommu-strict iommu-lazy iommu-identity; do
+	want "$p" && iommu+=("$p")
+done
+if [ ${#iommu[@]} -gt 0 ]; then
+	list=$(IFS=,; echo "${iommu[*]}")
+	boot iommu "$list" "$qemu_base -device intel-iommu" \
+		"${args}intel_iommu=on" "$@"
+fi
+
+mkdir -p "$out"
+"$repo/lab/chroot.sh" "$("$repo/lab/mkroot.sh")" --bind "$repo" /dmabench \
+	--bind "$(cd "$out" && pwd)" /results \
+	"/dmabench/$build/userspace/dmabench" collect --out /results \
+	"${parts[@]}" | tail -n 1 | sed "s|^/results|$out|"

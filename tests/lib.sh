@@ -1,0 +1,48 @@
+# shellcheck shell=bash
+# TAP helpers for the test scripts.  Source it; call check, then finish.
+t_n=0
+t_failed=0
+
+# check "description" command [args...]: one test point.
+check() {
+	local desc=$1
+	shift
+	t_n=$((t_n + 1))
+	if "$@"; then
+		echo "ok $t_n - $desc"
+	else
+		echo "not ok $t_n - $desc"
+		t_failed=1
+	fi
+}
+
+# skip "description" "reason": a point that cannot run here, said so.
+skip() {
+	t_n=$((t_n + 1))
+	echo "ok $t_n - $1 # SKIP $2"
+}
+
+diag() { sed 's/^/# /'; }
+
+finish() {
+	echo "1..$t_n"
+	exit "$t_failed"
+}
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export repo
+logs=$repo/build/test-logs
+mkdir -p "$logs"
+
+# run_logged NAME command...: run, keep the output in build/test-logs, and
+# show its tail when it fails.
+run_logged() {
+	local name=$1
+	shift
+	if "$@" >"$logs/$name.log" 2>&1; then
+		return 0
+	fi
+	echo "# $name failed; the end of $logs/$name.log:"
+	tail -n 40 "$logs/$name.log" | diag
+	return 1
+}
