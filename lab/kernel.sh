@@ -45,7 +45,12 @@ if [ ! -e "$root/boot/vmlinuz-$release" ] ||
 	echo "kernel: installing linux-image-$release and its headers" >&2
 	in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Options::=--force-confold \
 		--no-install-recommends "linux-image-$release" \
-		"linux-headers-$release" linux-base/trixie-backports >&2
+		"linux-headers-$release" linux-base/trixie-backports \
+		>"$root.kernel.log" 2>&1 || {
+		tail -n 20 "$root.kernel.log" >&2
+		echo "kernel: installing $release failed; see $root.kernel.log" >&2
+		exit 1
+	}
 	in_root apt-get clean >&2
 fi
 echo "$release"

@@ -19,7 +19,7 @@ packages=(
 	python3 ca-certificates
 )
 
-key=$(sha256sum <"$0" | cut -c1-16)
+key=$(cat "$0" "$here/udevd-stub" | sha256sum | cut -c1-16)
 root=$cache/root-trixie-$key
 
 if [ -e "$root/.complete" ]; then
@@ -43,27 +43,38 @@ fi
 tmp=$root.tmp
 rm -rf "$tmp"
 echo "mkroot: debootstrap trixie into $tmp (about a minute)" >&2
-debootstrap --variant=minbase trixie "$tmp" "$mirror" >&2
+if ! debootstrap --variant=minbase trixie "$tmp" "$mirror" >"$cache/debootstrap.log" 2>&1; then
+	tail -n 20 "$cache/debootstrap.log" >&2
+	echo "mkroot: debootstrap failed; the whole log is $cache/debootstrap.log" >&2
+	exit 1
+fi
 
 cat >"$tmp/etc/apt/sources.list" <<SRC
 deb $mirror trixie main
 deb $mirror trixie-backports main
 SRC
-# Kernel packages must not spend minutes building initramfs images that
-# virtme-ng never uses.
-mkdir -p "$tmp/etc/initramfs-tools"
-echo "update_initramfs=no" >"$tmp/etc/initramfs-tools/update-initramfs.conf"
 printf 'path-exclude /usr/share/doc/*\npath-exclude /usr/share/man/*\npath-exclude /usr/share/locale/*\n' \
 	>"$tmp/etc/dpkg/dpkg.cfg.d/01-nodoc"
 
 "$here/chroot.sh" "$tmp" apt-get update -qq >&2
 "$here/chroot.sh" "$tmp" env DEBIAN_FRONTEND=noninteractive \
-	apt-get install -y -qq --no-install-recommends "${packages[@]}" >&2
-# Coldplugging every emulated device through udev costs half a minute per
-# boot under TCG; the lab loads the few modules it needs itself.
+	apt-get install -y -qq --no-install-recommends "${packages[@]}" \
+	>"$cache/packages.log" 2>&1 || {
+	tail -n 20 "$cache/packages.log" >&2
+	echo "mkroot: installing packages failed; see $cache/packages.log" >&2
+	exit 1
+}
+# Kernel packages must not spend minutes building initramfs images that
+# virtme-ng never uses: update-initramfs is diverted to true.
+"$here/chroot.sh" "$tmp" dpkg-divert --local --rename \
+	--divert /usr/sbin/update-initramfs.dmabench \
+	--add /usr/sbin/update-initramfs >&2
+ln -sf /bin/true "$tmp/usr/sbin/update-initramfs"
+# systemd-udevd is diverted to lab/udevd-stub, which says why.
 "$here/chroot.sh" "$tmp" dpkg-divert --local --rename \
 	--divert /usr/lib/systemd/systemd-udevd.dmabench \
 	--add /usr/lib/systemd/systemd-udevd >&2
+install -m 755 "$here/udevd-stub" "$tmp/usr/lib/systemd/systemd-udevd"
 # virtme-ng ends a run with poweroff, which a minbase root lacks.
 [ -e "$tmp/sbin/poweroff" ] || ln -s /bin/busybox "$tmp/sbin/poweroff"
 "$here/chroot.sh" "$tmp" apt-get clean >&2

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * collect: merge two hand-made parts and read the run back.
+ */
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "collect.h"
+#include "csv.h"
+#include "json.h"
+#include "results.h"
+#include "tap.h"
+#include "util.h"
+
+static char top[256];
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void make_part(const char *name, const char *unit, const char *release,
+		      const char *path, const char *note, bool emulated)
+{
+	char dir[512], samples[600], json[2048], csv[1024], file[128];
+
+	snprintf(dir, sizeof(dir), "%s/%s", top, name);
+	snprintf(samples, sizeof(samples), "%s/samples", dir);
+	mkdir(dir, 0777);
+	mkdir(samples, 0777);
+	snprintf(json, sizeof(json),
+		 "{\n\t\"format\": 1,\n"
+		 "\t\"suite\": {\"name\": \"dmabench\", \"rev\": \"abc\"},\n"
+		 "\t\"date\": \"2025-01-01T00:00:00Z\",\n"
+		 "\t\"command\": \"dmabench micro --part %s\",\n"
+		 "\t\"unit\": \"%s\",\n"
+		 "\t\"clock\": {\"source\": \"tsc\", \"tsc_khz\": 1000000},\n"
+		 "\t\"emulated\": %s,\n\t\"hypervisor\": true,\n"
+		 "\t\"statistics\": {\"quantiles\": \"q\", \"harness\": \"h\"},\n"
+		 "\t\"boot\": {\n\t\t\"kernel\": {\"release\": \"%s\"},\n"
+		 "\t\t\"paths\": [\"%s\"]\n\t}\n}\n",
+		 name, unit, emulated ? "true" : "false", release, path);
+	put(dir, "part.json", json);
+	snprintf(file, sizeof(file), "samples/page-%s-4096-to_device.csv", path);
+	snprintf(csv, sizeof(csv),
+		 SUMMARY_HEADER "\n"
+		 "page,%s,4096,to_device,1,map,%s,2,1,1.5,1.9,1.99,2,1.5,0.5,1,1,0,0,direct,ok,%s,0,%s\n"
+		 "page,%s,4096,to_device,1,unmap,%s,2,1,1,1,1,1,1,0.5,0.5,1,0,0,direct,ok,,0,%s\n"
+		 "phys,%s,4096,to_device,1,map,%s,0,,,,,,,0.5,,1,0,0,none,unsupported,"
+		 "\"dma_map_phys not in this kernel (added in Linux 6.18)\",0,\n",
+		 path, unit, note, file, path, unit, file, path, unit);
+	put(dir, "summary.csv", csv);
+	put(dir, file, "map,unmap,pair\n1,1,2\n2,1,3\n");
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return read_all(path, NULL);
+}
+
+static int entries(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += de->d_name[0] != '.' || strncmp(de->d_name, ".tmp-", 5) == 0;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* Field i of the data row r (0-based, header excluded) of summary.csv. */
+static char *field(const char *csv, int r, int i)
+{
+	const char *pos = csv, *end = csv + strlen(csv);
+	struct csv_record rec;
+	char *s = NULL;
+
+	for (int k = 0; k <= r + 1; k++) {
+		if (csv_read(&pos, end, &rec) != 1)
+			return NULL;
+		if (k == r + 1 && i < rec.n)
+			s = strdup(rec.field[i]);
+		csv_record_free(&rec);
+	}
+	return s;
+}
+
+static void check_field(const char *csv, int r, int i, const char *want,
+			const char *name)
+{
+	char *got = field(csv, r, i);
+
+	is_str(got, want, name);
+	free(got);
+}
+
+static void check_meta(const char *run)
+{
+	char *meta = slurp(run, "meta.json");
+	struct json_span d, boots, b, v;
+	char rel[64];
+
+	ok(meta && json_valid(d = json_span_of(meta, strlen(meta))),
+	   "meta.json is valid JSON");
+	if (!meta)
+		return;
+	ok(!json_get(d, "boots", &boots), "meta.json has boots");
+	ok(!json_index(boots, 0, &b) && !json_get(b, "kernel", &v) &&
+	   !json_get(v, "release", &v) && !json_string(v, rel, sizeof(rel)) &&
+	   !strcmp(rel, "6.18.0-a"), "boot 0 is the first part's");
+	ok(!json_index(boots, 1, &b) && !json_get(b, "kernel", &v) &&
+	   !json_get(v, "release", &v) && !json_string(v, rel, sizeof(rel)) &&
+	   !strcmp(rel, "6.18.0-b"), "boot 1 is the second part's");
+	ok(json_index(boots, 2, &b) != 0, "two boots, no more");
+	ok(!json_get(d, "unit", &v) && json_is(v, "\"ns\""), "unit kept");
+	ok(!json_get(d, "emulated", &v) && json_is(v, "true"),
+	   "emulated if any part was");
+	ok(!json_get(d, "parts", &v) && !json_index(v, 1, &b) &&
+	   !json_get(b, "command", &v) &&
+	   json_is(v, "\"dmabench micro --part p2\""), "parts keep their command");
+	free(meta);
+}
+
+static void check_summary(const char *run)
+{
+	char *csv = slurp(run, "summary.csv");
+	char *copy;
+
+	ok(csv && !strncmp(csv, SUMMARY_HEADER "\n", strlen(SUMMARY_HEADER) + 1),
+	   "summary.csv starts with the header");
+	if (!csv)
+		return;
+	check_field(csv, 0, SUMMARY_BOOT, "0", "first part's rows are boot 0");
+	check_field(csv, 3, SUMMARY_BOOT, "1", "second part's rows are boot 1");
+	check_field(csv, 5, SUMMARY_BOOT, "1", "last row is boot 1");
+	ok(field(csv, 6, 0) == NULL, "six rows in all");
+	check_field(csv, 3, SUMMARY_SAMPLES,
+		    "samples/boot1/page-iommu-lazy-4096-to_device.csv",
+		    "samples path renumbered");
+	check_field(csv, 2, SUMMARY_SAMPLES, "", "no samples stay none");
+	check_field(csv, 0, 21, "a, \"quoted\" note", "quoted note survives");
+	check_field(csv, 5, 21, "dma_map_phys not in this kernel (added in Linux 6.18)",
+		    "unsupported note survives");
+	check_field(csv, 3, 9, "1.5", "values untouched");
+	copy = slurp(run, "samples/boot1/page-iommu-lazy-4096-to_device.csv");
+	is_str(copy, "map,unmap,pair\n1,1,2\n2,1,3\n", "samples copied");
+	free(copy);
+	free(csv);
+}
+
+static void merge_two(const char *out)
+{
+	char *parts[2], p1[PATH_MAX], p2[PATH_MAX], run[PATH_MAX];
+	const char *base;
+
+	snprintf(p1, sizeof(p1), "%s/p1", top);
+	snprintf(p2, sizeof(p2), "%s/p2", top);
+	parts[0] = p1;
+	parts[1] = p2;
+	ok(collect_merge(out, parts, 2, "dmabench collect", run, sizeof(run)) == 0,
+	   "two parts merge");
+	base = strrchr(run, '/');
+	ok(base && strlen(base) > 16 && strstr(base, "-6.18.0-a-"),
+	   "run named after the first part's kernel");
+	is_int(entries(out), 1, "one run directory, no temporary left");
+	check_meta(run);
+	check_summary(run);
+}
+
+static void refusals(const char *out)
+{
+	char *parts[2], p1[PATH_MAX], p3[PATH_MAX], none[PATH_MAX];
+	char run[PATH_MAX];
+
+	snprintf(p1, sizeof(p1), "%s/p1", top);
+	snprintf(p3, sizeof(p3), "%s/p3", top);
+	snprintf(none, sizeof(none), "%s/none", top);
+	parts[0] = p1;
+	parts[1] = p3;
+	ok(collect_merge(out, parts, 2, "c", run, sizeof(run)) != 0,
+	   "parts with different units refused");
+	parts[1] = none;
+	ok(collect_merge(out, parts, 2, "c", run, sizeof(run)) != 0,
+	   "a directory without part.json refused");
+	is_int(entries(out), 1, "nothing written by refused merges");
+}
+
+/* A --part directory that is not empty is refused and left alone. */
+static void busy_part(void)
+{
+	char dir[512], keep[600];
+	struct outdir o;
+
+	snprintf(dir, sizeof(dir), "%s/busy", top);
+	snprintf(keep, sizeof(keep), "%s/keep", dir);
+	mkdir(dir, 0777);
+	put(dir, "keep", "x");
+	ok(outdir_open_part(&o, dir) != 0, "non-empty part directory refused");
+	outdir_abort(&o);
+	ok(path_exists(keep), "and its files are left alone");
+}
+
+void test_collect(void)
+{
+	char out[PATH_MAX];
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(top, sizeof(top), "%s/dmabench-test-XXXXXX", tmp ? tmp : "/tmp");
+	if (!ok(mkdtemp(top) != NULL, "temporary directory"))
+		return;
+	snprintf(out, sizeof(out), "%s/results", top);
+	make_part("p1", "ns", "6.18.0-a", "direct", "\"a, \"\"quoted\"\" note\"",
+		  false);
+	make_part("p2", "ns", "6.18.0-b", "iommu-lazy", "", true);
+	make_part("p3", "instructions", "6.18.0-c", "direct", "", false);
+	merge_two(out);
+	tap_diag("two refusals follow on stderr");
+	refusals(out);
+	busy_part();
+	remove_tree(top);
+}

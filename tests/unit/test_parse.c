@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Command-line values: sizes, lists, numbers, PCI addresses, notes.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "names.h"
+#include "parse.h"
+#include "tap.h"
+
+static void sizes(void)
+{
+	char err[200];
+	uint64_t v = 0;
+
+	ok(!parse_size("64", &v, err, sizeof(err)) && v == 64, "size 64");
+	ok(!parse_size("4K", &v, err, sizeof(err)) && v == 4096, "size 4K");
+	ok(!parse_size("4k", &v, err, sizeof(err)) && v == 4096, "size 4k");
+	ok(!parse_size("2M", &v, err, sizeof(err)) && v == 2 << 20, "size 2M");
+	ok(!parse_size("1024M", &v, err, sizeof(err)) && v == 1 << 30,
+	   "size 1024M is the limit");
+	ok(parse_size("1025M", &v, err, sizeof(err)) != 0, "size over 1G refused");
+	ok(parse_size("0", &v, err, sizeof(err)) != 0, "size 0 refused");
+	ok(parse_size("", &v, err, sizeof(err)) != 0, "empty size refused");
+	ok(parse_size("K", &v, err, sizeof(err)) != 0, "suffix alone refused");
+	ok(parse_size("4Q", &v, err, sizeof(err)) != 0, "unknown suffix refused");
+	ok(strstr(err, "4Q") != NULL, "the error names the bad value");
+	ok(parse_size("-4", &v, err, sizeof(err)) != 0, "negative size refused");
+	ok(parse_size("4KK", &v, err, sizeof(err)) != 0, "double suffix refused");
+	ok(parse_size("99999999999999999999", &v, err, sizeof(err)) != 0,
+	   "overflowing size refused");
+}
+
+static void size_lists(void)
+{
+	uint64_t s[8];
+	char err[200];
+	size_t n = 0;
+
+	ok(!parse_size_list("64K,64,4K,2M", s, 8, &n, err, sizeof(err)),
+	   "size list parses");
+	ok(n == 4 && s[0] == 64 && s[1] == 4096 && s[2] == 65536 &&
+	   s[3] == 2 << 20, "size list sorted ascending");
+	ok(!parse_size_list("4K,4096", s, 8, &n, err, sizeof(err)) && n == 1,
+	   "duplicate sizes dropped");
+	ok(parse_size_list("64,,4K", s, 8, &n, err, sizeof(err)) != 0,
+	   "empty item refused");
+	ok(parse_size_list("64,", s, 8, &n, err, sizeof(err)) != 0,
+	   "trailing comma refused");
+	ok(parse_size_list("1,2,3", s, 2, &n, err, sizeof(err)) != 0,
+	   "too many sizes refused");
+}
+
+static void name_lists(void)
+{
+	unsigned int mask = 0;
+	char err[200];
+
+	ok(!parse_name_list("page,phys", api_names, DMABENCH_API_COUNT, &mask,
+			    err, sizeof(err)), "api list parses");
+	is_int(mask, (1 << DMABENCH_API_PAGE) | (1 << DMABENCH_API_PHYS),
+	       "api list mask");
+	ok(!parse_name_list("from_device", dir_names, DIR_COUNT, &mask, err,
+			    sizeof(err)) && mask == 1U << DIR_FROM_DEVICE,
+	   "dir from_device is DMA_FROM_DEVICE (2)");
+	ok(!parse_name_list("iommu-lazy,direct", path_names, PATH_COUNT, &mask,
+			    err, sizeof(err)) &&
+	   mask == ((1U << PATH_IOMMU_LAZY) | (1U << PATH_DIRECT)),
+	   "path list parses");
+	ok(parse_name_list("page,frob", api_names, DMABENCH_API_COUNT, &mask,
+			   err, sizeof(err)) != 0, "unknown api refused");
+	ok(strstr(err, "'frob'") && strstr(err, "none,page,phys,single,resource,sg,iova"),
+	   "the error lists the choices");
+	ok(parse_name_list("Page", api_names, DMABENCH_API_COUNT, &mask, err,
+			   sizeof(err)) != 0, "names are case-sensitive");
+	ok(parse_name_list("", api_names, DMABENCH_API_COUNT, &mask, err,
+			   sizeof(err)) != 0, "empty list refused");
+}
+
+static void numbers(void)
+{
+	char err[200];
+	uint64_t v;
+
+	ok(!parse_uint("10000", 100000, &v, err, sizeof(err)) && v == 10000,
+	   "number parses");
+	ok(parse_uint("100001", 100000, &v, err, sizeof(err)) != 0,
+	   "number over max refused");
+	ok(parse_uint("12a", 100, &v, err, sizeof(err)) != 0,
+	   "trailing junk refused");
+	ok(parse_uint(" 1", 100, &v, err, sizeof(err)) != 0,
+	   "leading space refused");
+	ok(parse_uint("+1", 100, &v, err, sizeof(err)) != 0, "sign refused");
+}
+
+static void bdfs(void)
+{
+	char bdf[16], err[200];
+
+	ok(!parse_bdf("0000:00:03.0", bdf, sizeof(bdf), err, sizeof(err)),
+	   "full PCI address parses");
+	is_str(bdf, "0000:00:03.0", "full PCI address kept");
+	ok(!parse_bdf("0A:1f.7", bdf, sizeof(bdf), err, sizeof(err)),
+	   "short PCI address parses");
+	is_str(bdf, "0000:0a:1f.7", "short address gets domain 0000, lower case");
+	ok(parse_bdf("00:20.0", bdf, sizeof(bdf), err, sizeof(err)) != 0,
+	   "device 0x20 refused");
+	ok(parse_bdf("00:03.8", bdf, sizeof(bdf), err, sizeof(err)) != 0,
+	   "function 8 refused");
+	ok(parse_bdf("0000:00:03.0x", bdf, sizeof(bdf), err, sizeof(err)) != 0,
+	   "trailing junk refused");
+	ok(parse_bdf("nvme0", bdf, sizeof(bdf), err, sizeof(err)) != 0,
+	   "a name refused");
+}
+
+static void notes(void)
+{
+	char err[200];
+
+	ok(!parse_note("qemu=qemu-system-x86_64 -M q35 -icount shift=0", err,
+		       sizeof(err)), "note with spaces and '=' in the value");
+	ok(!parse_note("k=", err, sizeof(err)), "empty value allowed");
+	ok(parse_note("=v", err, sizeof(err)) != 0, "empty key refused");
+	ok(parse_note("novalue", err, sizeof(err)) != 0, "missing '=' refused");
+	ok(!parse_note("qemu cmd=x", err, sizeof(err)), "space in key allowed");
+	ok(parse_note("a\tb=c", err, sizeof(err)) != 0, "tab in key refused");
+}
+
+void test_parse(void)
+{
+	sizes();
+	size_lists();
+	name_lists();
+	numbers();
+	bdfs();
+	notes();
+}
