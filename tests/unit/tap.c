@@ -61,7 +61,8 @@ static double absd(double x)
 /* Equal to a relative 1e-9: enough to tell any wrong rank apart. */
 bool tap_is_num(double got, double want, const char *name)
 {
-	bool pass = absd(got - want) <= 1e-9 * (absd(want) > 1 ? absd(want) : 1);
+	double scale = absd(want) > 1 ? absd(want) : 1;
+	bool pass = absd(got - want) <= 1e-9 * scale;
 
 	tap_ok(pass, "%s", name);
 	if (!pass)

@@ -18,14 +18,16 @@ static void sizes(void)
 	ok(!parse_size("4K", &v, err, sizeof(err)) && v == 4096, "size 4K");
 	ok(!parse_size("4k", &v, err, sizeof(err)) && v == 4096, "size 4k");
 	ok(!parse_size("2M", &v, err, sizeof(err)) && v == 2 << 20, "size 2M");
-	ok(!parse_size("1024M", &v, err, sizeof(err)) && v == 1 << 30,
-	   "size 1024M is the limit");
-	ok(parse_size("1025M", &v, err, sizeof(err)) != 0, "size over 1G refused");
+	ok(!parse_size("4M", &v, err, sizeof(err)) && v == 4 << 20,
+	   "size 4M is the limit");
+	ok(parse_size("4097K", &v, err, sizeof(err)) != 0, "size over 4M refused");
+	ok(parse_size("1048576M", &v, err, sizeof(err)) != 0,
+	   "size overflowing when shifted refused");
 	ok(parse_size("0", &v, err, sizeof(err)) != 0, "size 0 refused");
 	ok(parse_size("", &v, err, sizeof(err)) != 0, "empty size refused");
 	ok(parse_size("K", &v, err, sizeof(err)) != 0, "suffix alone refused");
 	ok(parse_size("4Q", &v, err, sizeof(err)) != 0, "unknown suffix refused");
-	ok(strstr(err, "4Q") != NULL, "the error names the bad value");
+	ok(strstr(err, "4Q"), "the error names the bad value");
 	ok(parse_size("-4", &v, err, sizeof(err)) != 0, "negative size refused");
 	ok(parse_size("4KK", &v, err, sizeof(err)) != 0, "double suffix refused");
 	ok(parse_size("99999999999999999999", &v, err, sizeof(err)) != 0,

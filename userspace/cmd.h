@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The subcommands of dmabench.
+ */
+#ifndef DMABENCH_CMD_H
+#define DMABENCH_CMD_H
+
+/* argv joined, as recorded in results. */
+extern const char *dmabench_command;
+
+int cmd_info(int argc, char **argv);
+int cmd_micro(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
+
+#endif

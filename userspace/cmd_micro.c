@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmabench micro: time the DMA mapping API over a matrix of points.
+ *
+ * Order of business: options, the module, the CPU, the output directory,
+ * the paths, the matrix, the metadata; then, whatever happened, the PCI
+ * device goes back to its driver, and the output is committed (complete)
+ * or removed (anything else).
+ */
+#include <err.h>
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "micro.h"
+#include "module.h"
+
+volatile sig_atomic_t micro_stop;
+
+static void on_signal(int sig)
+{
+	static const char msg[] =
+		"\ndmabench: stopping after this point, then cleaning up\n";
+
+	ssize_t n;
+
+	(void)sig;
+	if (!micro_stop) {
+		n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		(void)n;
+	}
+	micro_stop = 1;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: ioctl sees EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		cpu = sched_getcpu();
+	if (cpu < 0) {
+		warn("sched_getcpu");
+		return -1;
+	}
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0) {
+		warn("--cpu %d: cannot pin to it (offline, or not allowed: see taskset -p $$)",
+		     cpu);
+		return -1;
+	}
+	return cpu;
+}
+
+/* The module, and the limits it sets on the options. */
+static int open_module(struct micro *m)
+{
+	int err;
+
+	m->fd = module_open();
+	if (m->fd < 0) {
+		warnx("%s", module_strerror(-m->fd));
+		return m->fd;
+	}
+	err = module_info(m->fd, &m->info);
+	if (err) {
+		warnx("%s", module_strerror(-err));
+		return err;
+	}
+	if (m->o.samples > m->info.max_samples) {
+		warnx("--samples %u: over the module's limit of %u",
+		      m->o.samples, m->info.max_samples);
+		return -EINVAL;
+	}
+	if (m->o.warmup > m->info.max_samples) {
+		warnx("--warmup %u: over the module's limit of %u",
+		      m->o.warmup, m->info.max_samples);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int open_output(struct micro *m)
+{
+	const char *what = m->o.part ? "--part" : "--out";
+	int err;
+
+	if (m->o.part)
+		err = outdir_open_part(&m->out, m->o.part);
+	else
+		err = outdir_open_run(&m->out, m->o.out);
+	if (err == -ENOTEMPTY) {
+		warnx("--part %s: not empty; give a new or empty directory",
+		      m->o.part);
+		return err;
+	}
+	if (err) {
+		warnx("%s %s: %s", what, m->o.part ? m->o.part : m->o.out,
+		      strerror(-err));
+		return err;
+	}
+	m->summary = outdir_fopen(&m->out, "summary.csv");
+	if (!m->summary) {
+		err = -errno;
+		warn("%s/summary.csv", m->out.dir);
+		return err;
+	}
+	summary_header(m->summary);
+	return 0;
+}
+
+static int alloc_buffers(struct micro *m)
+{
+	m->ticks = calloc((size_t)m->o.samples * OP_COUNT, sizeof(*m->ticks));
+	m->vals = calloc(m->o.samples, sizeof(*m->vals));
+	if (m->ticks && m->vals)
+		return 0;
+	warnx("no memory for %u samples", m->o.samples);
+	return -ENOMEM;
+}
+
+static const char *plural(unsigned int n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static void announce(const struct micro *m)
+{
+	unsigned int paths = __builtin_popcount(m->want);
+	unsigned int dirs = __builtin_popcount(m->o.dirs);
+	unsigned int apis = __builtin_popcount(m->o.apis);
+
+	fprintf(stderr,
+		"dmabench: %u points (%u path%s x %zu size%s x %u dir%s x %u api%s), %u samples + %u warmup each, on CPU %d\n",
+		matrix_points(m), paths, plural(paths), m->o.nsizes,
+		plural(m->o.nsizes), dirs, plural(dirs), apis, plural(apis),
+		m->o.samples, m->o.warmup, m->cpu);
+}
+
+static int write_meta(struct micro *m, time_t start)
+{
+	struct run_meta r = {
+		.rev = m->o.rev,
+		.command = dmabench_command ? dmabench_command : "dmabench micro",
+		.clock = m->o.clock,
+		.tsc_khz = m->info.tsc_khz,
+		.emulated = m->o.emulated,
+		.hypervisor = m->si.hypervisor,
+	};
+	struct boot_meta b = {
+		.si = &m->si,
+		.info = &m->info,
+		.pb = m->have_pci ? &m->pb : NULL,
+		.pci = m->pci_was_seen ? &m->pci_seen : NULL,
+		.paths = m->ran,
+		.npaths = m->nran,
+		.notes = m->o.notes,
+		.nnotes = m->o.nnotes,
+		.emulated = m->o.emulated,
+		.cpu = m->cpu,
+	};
+	FILE *f;
+	int err;
+
+	meta_date(r.date, sizeof(r.date), start);
+	f = outdir_fopen(&m->out, outdir_meta_name(&m->out));
+	if (!f) {
+		err = -errno;
+		warn("%s/%s", m->out.dir, outdir_meta_name(&m->out));
+		return err;
+	}
+	err = meta_write(f, &r, &b, m->out.part);
+	if (fclose(f) || err) {
+		warnx("%s/%s: write error", m->out.dir, outdir_meta_name(&m->out));
+		return -EIO;
+	}
+	return 0;
+}
+
+static int close_summary(struct micro *m)
+{
+	int err = 0;
+
+	if (!m->summary)
+		return 0;
+	if (ferror(m->summary))
+		err = -EIO;
+	if (fclose(m->summary) && !err)
+		err = -errno;
+	m->summary = NULL;
+	if (err)
+		warnx("%s/summary.csv: write error", m->out.dir);
+	return err;
+}
+
+/* Measure and describe; the caller cleans up whatever the outcome. */
+static int measure(struct micro *m, time_t start)
+{
+	int err;
+
+	if (m->o.pci[0]) {
+		err = pcibind_open(&m->pb, m->o.pci);
+		if (err)
+			return err;
+		m->have_pci = true;
+	}
+	sysinfo_collect(&m->si);
+	if (!strcmp(m->o.clock, "icount") && !m->si.hypervisor)
+		warnx("--clock icount, but the CPU shows no hypervisor flag: are these really instruction counts?");
+	err = alloc_buffers(m);
+	if (!err)
+		err = open_output(m);
+	if (!err)
+		err = paths_plan(m);
+	if (err)
+		return err;
+	announce(m);
+	err = matrix_run(m);
+	if (!err)
+		err = close_summary(m);
+	if (!err)
+		err = write_meta(m, start);
+	return err;
+}
+
+static int finish(struct micro *m, int err, time_t start)
+{
+	char final[PATH_MAX];
+
+	close_summary(m);
+	if (m->have_pci && pcibind_restore(&m->pb))
+		warnx("%s: could not restore it fully (see above)", m->pb.bdf);
+	if (!err) {
+		err = outdir_commit(&m->out, m->si.release, start, final,
+				    sizeof(final));
+		if (err)
+			warnx("%s: cannot commit it: %s", m->out.dir, strerror(-err));
+	}
+	if (err) {
+		outdir_abort(&m->out);
+		if (!micro_stop)
+			return 1;
+		warnx("interrupted: nothing written");
+		return 130;
+	}
+	printf("%s\n", final);
+	return 0;
+}
+
+int cmd_micro(int argc, char **argv)
+{
+	struct micro *m;
+	time_t start;
+	int ret;
+
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		warnx("out of memory");
+		return 1;
+	}
+	m->fd = -1;
+	ret = micro_parse(argc, argv, &m->o);
+	if (ret) {
+		free(m);
+		return ret > 0 ? 0 : 1;
+	}
+	start = time(NULL);
+	catch_signals();
+	ret = 1;
+	if (!open_module(m)) {
+		m->cpu = pin_cpu(m->o.cpu);
+		if (m->cpu >= 0)
+			ret = finish(m, measure(m, start), start);
+	}
+	module_close(m->fd);
+	sysinfo_free(&m->si);
+	free(m->ticks);
+	free(m->vals);
+	free(m);
+	return ret;
+}

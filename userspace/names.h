@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Names of the things a run is made of (APIs, directions, paths, what the
+ * module observed), as they appear on the command line and in results.
+ */
+#ifndef DMABENCH_NAMES_H
+#define DMABENCH_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "dmabench_uapi.h"
+
+/* DMA directions, with the kernel's enum dma_data_direction values. */
+#define DIR_BIDIRECTIONAL	0
+#define DIR_TO_DEVICE		1
+#define DIR_FROM_DEVICE		2
+#define DIR_COUNT		3
+
+/* The DMA paths a point can take. */
+enum path_id {
+	PATH_DIRECT,		/* dma-direct, no bouncing */
+	PATH_SWIOTLB,		/* dma-direct, bounced through swiotlb */
+	PATH_IOMMU_STRICT,	/* iommu-dma, group type DMA */
+	PATH_IOMMU_LAZY,	/* iommu-dma, group type DMA-FQ */
+	PATH_IOMMU_IDENTITY,	/* IOMMU present, group type identity */
+	PATH_COUNT,
+};
+
+/* The three timed operations of each sample, in samples_ptr order. */
+enum op_id {
+	OP_MAP,
+	OP_UNMAP,
+	OP_PAIR,
+	OP_COUNT,
+};
+
+/* DMA_ATTR_SKIP_CPU_SYNC, as include/linux/dma-mapping.h defines it. */
+#define ATTR_SKIP_CPU_SYNC	(1U << 5)
+
+extern const char *const api_names[DMABENCH_API_COUNT];
+extern const char *const dir_names[DIR_COUNT];
+extern const char *const path_names[PATH_COUNT];
+extern const char *const op_names[OP_COUNT];
+extern const unsigned int dir_order[DIR_COUNT];
+
+const char *target_name(unsigned int target);
+const char *observed_name(unsigned int observed);
+const char *domain_name(unsigned int domain);
+const char *unsupported_reason(unsigned int why);
+int feature_list(unsigned int features, const char **names, int max);
+
+bool path_is_iommu(int path);
+const char *path_group_type(int path);
+unsigned int path_domain(int path);
+int path_expected_observed(int path, unsigned int api);
+
+#endif

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsing of command-line values: numbers, sizes, comma lists, PCI
+ * addresses and notes.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+/* A decimal number, digits only, at most max. */
+int parse_uint(const char *s, uint64_t max, uint64_t *out,
+	       char *err, size_t errsz)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (!*s) {
+		snprintf(err, errsz, "empty value (want a number)");
+		return -EINVAL;
+	}
+	for (p = s; *p; p++) {
+		if (!isdigit((unsigned char)*p)) {
+			snprintf(err, errsz, "'%s': not a number", s);
+			return -EINVAL;
+		}
+		if (v > (UINT64_MAX - (*p - '0')) / 10) {
+			snprintf(err, errsz, "'%s': too large (max %llu)",
+				 s, (unsigned long long)max);
+			return -ERANGE;
+		}
+		v = v * 10 + (*p - '0');
+	}
+	if (v > max) {
+		snprintf(err, errsz, "'%s': too large (max %llu)",
+			 s, (unsigned long long)max);
+		return -ERANGE;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Bytes, with an optional K (KiB) or M (MiB) suffix: 64, 4K, 2M. */
+int parse_size(const char *s, uint64_t *out, char *err, size_t errsz)
+{
+	char digits[32];
+	uint64_t v, shift = 0;
+	size_t len = strlen(s);
+	int ret;
+
+	if (len > 0 && strchr("KkMm", s[len - 1])) {
+		shift = (s[len - 1] == 'K' || s[len - 1] == 'k') ? 10 : 20;
+		len--;
+	}
+	if (len == 0 || len >= sizeof(digits)) {
+		snprintf(err, errsz,
+			 "'%s': not a size (bytes, optionally with K or M: 64, 4K, 2M)",
+			 s);
+		return -EINVAL;
+	}
+	memcpy(digits, s, len);
+	digits[len] = '\0';
+	ret = parse_uint(digits, SIZE_LIMIT, &v, err, errsz);
+	if (ret == -EINVAL) {
+		snprintf(err, errsz,
+			 "'%s': not a size (bytes, optionally with K or M: 64, 4K, 2M)",
+			 s);
+		return ret;
+	}
+	if (ret || (v << shift) > SIZE_LIMIT) {
+		snprintf(err, errsz, "'%s': over the module's limit of 4M", s);
+		return -ERANGE;
+	}
+	if (v == 0) {
+		snprintf(err, errsz, "'%s': a size must be at least 1 byte", s);
+		return -EINVAL;
+	}
+	*out = v << shift;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Split s at commas into a writable copy; calls fn on each item.  Empty
+ * items are an error.
+ */
+static int for_each_item(const char *s, int (*fn)(const char *, void *),
+			 void *arg, char *err, size_t errsz)
+{
+	char *copy, *item, *save = NULL;
+	size_t len = strlen(s);
+	int ret = 0;
+
+	if (len == 0 || s[0] == ',' || s[len - 1] == ',' || strstr(s, ",,")) {
+		snprintf(err, errsz, "'%s': empty item in the list", s);
+		return -EINVAL;
+	}
+	copy = strdup(s);
+	if (!copy) {
+		snprintf(err, errsz, "out of memory");
+		return -ENOMEM;
+	}
+	for (item = strtok_r(copy, ",", &save); item && !ret;
+	     item = strtok_r(NULL, ",", &save))
+		ret = fn(item, arg);
+	free(copy);
+	return ret;
+}
+
+struct size_list {
+	uint64_t *sizes;
+	size_t max, n;
+	char *err;
+	size_t errsz;
+};
+
+static int add_size(const char *item, void *arg)
+{
+	struct size_list *l = arg;
+	uint64_t v;
+	int ret;
+
+	ret = parse_size(item, &v, l->err, l->errsz);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->sizes[i] == v)
+			return 0;
+	if (l->n == l->max) {
+		snprintf(l->err, l->errsz, "more than %zu sizes", l->max);
+		return -E2BIG;
+	}
+	l->sizes[l->n++] = v;
+	return 0;
+}
+
+/* A comma list of sizes; duplicates dropped, sorted ascending. */
+int parse_size_list(const char *s, uint64_t *sizes, size_t max, size_t *n,
+		    char *err, size_t errsz)
+{
+	struct size_list l = {
+		.sizes = sizes, .max = max, .err = err, .errsz = errsz,
+	};
+	int ret;
+
+	ret = for_each_item(s, add_size, &l, err, errsz);
+	if (ret)
+		return ret;
+	qsort(sizes, l.n, sizeof(*sizes), cmp_u64);
+	*n = l.n;
+	return 0;
+}
+
+struct name_list {
+	const char *const *names;
+	size_t count;
+	unsigned int mask;
+	char *err;
+	size_t errsz;
+};
+
+static int add_name(const char *item, void *arg)
+{
+	struct name_list *l = arg;
+	size_t len;
+
+	for (size_t i = 0; i < l->count; i++) {
+		if (!strcmp(item, l->names[i])) {
+			l->mask |= 1U << i;
+			return 0;
+		}
+	}
+	snprintf(l->err, l->errsz, "'%s': unknown; choose from ", item);
+	for (size_t i = 0; i < l->count; i++) {
+		len = strlen(l->err);
+		snprintf(l->err + len, l->errsz - len, "%s%s", i ? "," : "",
+			 l->names[i]);
+	}
+	return -EINVAL;
+}
+
+/* A comma list of names from a table; sets bit i for names[i]. */
+int parse_name_list(const char *s, const char *const *names, size_t count,
+		    unsigned int *mask, char *err, size_t errsz)
+{
+	struct name_list l = {
+		.names = names, .count = count, .err = err, .errsz = errsz,
+	};
+	int ret;
+
+	ret = for_each_item(s, add_name, &l, err, errsz);
+	if (ret)
+		return ret;
+	*mask = l.mask;
+	return 0;
+}
+
+/* A PCI address, DDDD:BB:DD.F or BB:DD.F; written out as sysfs names it. */
+int parse_bdf(const char *s, char *bdf, size_t size, char *err, size_t errsz)
+{
+	unsigned int dom = 0, bus, dev, fn;
+	char tail;
+	int n;
+
+	n = sscanf(s, "%x:%x:%x.%x%c", &dom, &bus, &dev, &fn, &tail);
+	if (n != 4) {
+		dom = 0;
+		n = sscanf(s, "%x:%x.%x%c", &bus, &dev, &fn, &tail);
+		n = n == 3 ? 4 : 0;
+	}
+	for (const char *p = s; *p && n == 4; p++)
+		if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
+			n = 0;
+	if (n != 4 || dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7) {
+		snprintf(err, errsz,
+			 "'%s': not a PCI address (want DDDD:BB:DD.F, as lspci -D prints)",
+			 s);
+		return -EINVAL;
+	}
+	snprintf(bdf, size, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
+	return 0;
+}
+
+/* A note is KEY=VALUE: a non-empty key, no control characters in it. */
+int parse_note(const char *s, char *err, size_t errsz)
+{
+	const char *eq = strchr(s, '=');
+
+	if (!eq || eq == s) {
+		snprintf(err, errsz, "'%s': want KEY=VALUE", s);
+		return -EINVAL;
+	}
+	for (const char *p = s; p < eq; p++) {
+		if (iscntrl((unsigned char)*p)) {
+			snprintf(err, errsz, "'%s': control character in the key", s);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}

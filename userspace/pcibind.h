@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Lending a spare PCI device to dmabench.ko: driver_override, bind and
+ * unbind, and the default domain type of its IOMMU group.  Everything
+ * done is recorded so that pcibind_restore() can undo it.
+ */
+#ifndef DMABENCH_PCIBIND_H
+#define DMABENCH_PCIBIND_H
+
+#include <stdbool.h>
+
+struct pcibind {
+	char bdf[16];
+	char dir[64];		/* /sys/bus/pci/devices/<bdf> */
+	char orig_driver[64];	/* driver to give it back to, "" if none */
+	char orig_type[32];	/* group type to restore, "" if no group */
+	int group;		/* IOMMU group number, -1 if none */
+	bool orig_unbound;	/* we unbound orig_driver */
+	bool override_set;	/* driver_override names dmabench */
+	bool bound;		/* bound to dmabench */
+	bool type_changed;	/* group type differs from orig_type */
+};
+
+int pcibind_open(struct pcibind *pb, const char *bdf);
+int pcibind_bind(struct pcibind *pb);
+int pcibind_unbind(struct pcibind *pb);
+int pcibind_set_type(struct pcibind *pb, const char *type);
+int pcibind_restore(struct pcibind *pb);
+
+#endif

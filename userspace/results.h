@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Result directories and the rows of summary.csv.
+ *
+ * A run directory is written under <out>/.tmp-XXXXXX and renamed to
+ * <out>/<yyyymmdd-hhmmss>-<release>-<random> once complete, so that a
+ * run directory is either whole or absent.  A part is written into a
+ * directory given by the caller, which must be empty; its part.json is
+ * renamed into place last and marks it complete.
+ */
+#ifndef DMABENCH_RESULTS_H
+#define DMABENCH_RESULTS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "stats.h"
+
+#define SUMMARY_HEADER \
+	"api,path,size,dir,threads,op,unit,n,min,median,p90,p99,max,mean," \
+	"harness,net_median,nents,offset,attrs,observed,status,note,boot,samples"
+#define SUMMARY_FIELDS	24
+#define SUMMARY_BOOT	22	/* index of the boot column */
+#define SUMMARY_SAMPLES	23	/* index of the samples column */
+
+struct outdir {
+	char dir[PATH_MAX];	/* where files are written */
+	char parent[PATH_MAX];	/* run: the directory of run directories */
+	bool part;		/* writing a part */
+	bool created;		/* part: the directory was made here */
+	bool open;		/* ours to write to, and to clean up */
+};
+
+int outdir_open_run(struct outdir *o, const char *parent);
+int outdir_open_part(struct outdir *o, const char *dir);
+FILE *outdir_fopen(struct outdir *o, const char *rel);
+int outdir_path(const struct outdir *o, const char *rel, char *buf, size_t size);
+const char *outdir_meta_name(const struct outdir *o);
+int outdir_commit(struct outdir *o, const char *release, time_t when,
+		  char *final, size_t size);
+void outdir_abort(struct outdir *o);
+int rundir_name(char *buf, size_t size, time_t when, const char *release,
+		unsigned int rnd);
+
+struct summary_row {
+	const char *api;
+	const char *path;
+	uint64_t size;
+	const char *dir;
+	const char *op;
+	const char *unit;
+	const struct stats *st;	/* NULL when nothing was measured */
+	bool has_harness;
+	double harness;
+	unsigned int nents;
+	unsigned int offset;
+	unsigned int attrs;
+	const char *observed;
+	const char *status;
+	const char *note;
+	unsigned int boot;
+	const char *samples;	/* relative path, "" if none */
+};
+
+void summary_header(FILE *f);
+void summary_row(FILE *f, const struct summary_row *r);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Order statistics of one operation's samples.
+ */
+#ifndef DMABENCH_STATS_H
+#define DMABENCH_STATS_H
+
+#include <stddef.h>
+
+struct stats {
+	size_t n;
+	double min;
+	double median;
+	double p90;
+	double p99;
+	double max;
+	double mean;
+};
+
+/* How quantiles are computed, for the record (meta.json). */
+extern const char stats_quantile_method[];
+
+double stats_quantile(const double *sorted, size_t n, unsigned int permille);
+int stats_compute(double *v, size_t n, struct stats *st);
+
+#endif

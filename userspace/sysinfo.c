@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Provenance: kernel, command line, configuration, CPU, clock source,
+ * PMU and swiotlb state of the running system.
+ */
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "sysinfo.h"
+#include "util.h"
+
+#define SWIOTLB_DEBUGFS	"/sys/kernel/debug/swiotlb"
+#define CLOCKSOURCE	"/sys/devices/system/clocksource/clocksource0/current_clocksource"
+
+/* The configuration options worth keeping with a result. */
+static const char *const kconfig_words[] = {
+	"DMA", "IOMMU", "SWIOTLB", "KMSAN", "PREEMPT", "HZ", "MITIGATION",
+	"RETPOLINE",
+};
+
+bool kconfig_selected(const char *name)
+{
+	if (strncmp(name, "CONFIG_", 7))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(kconfig_words); i++)
+		if (strstr(name + 7, kconfig_words[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Split "CONFIG_FOO=y" or "# CONFIG_FOO is not set" in place.  Returns 0
+ * and the name (and value, NULL for "not set"), or -EINVAL for other lines.
+ */
+int kconfig_parse_line(char *line, char **name, char **value)
+{
+	size_t len = strlen(line);
+	char *eq;
+
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+	if (!strncmp(line, "# CONFIG_", 9) && len > 13 &&
+	    !strcmp(line + len - 11, " is not set")) {
+		line[len - 11] = '\0';
+		*name = line + 2;
+		*value = NULL;
+		return 0;
+	}
+	eq = strchr(line, '=');
+	if (strncmp(line, "CONFIG_", 7) || !eq)
+		return -EINVAL;
+	*eq = '\0';
+	*name = line;
+	*value = eq + 1;
+	return 0;
+}
+
+static int kconfig_add(struct kconfig *kc, const char *name, const char *value)
+{
+	struct kconfig_opt *opt;
+
+	opt = realloc(kc->opt, (kc->n + 1) * sizeof(*opt));
+	if (!opt)
+		return -ENOMEM;
+	kc->opt = opt;
+	opt = &kc->opt[kc->n];
+	opt->name = strdup(name);
+	opt->value = value ? strdup(value) : NULL;
+	if (!opt->name || (value && !opt->value)) {
+		free(opt->name);
+		free(opt->value);
+		return -ENOMEM;
+	}
+	kc->n++;
+	return 0;
+}
+
+static void kconfig_read(struct kconfig *kc, FILE *f)
+{
+	char line[1024], *name, *value;
+
+	while (fgets(line, sizeof(line), f)) {
+		if (kconfig_parse_line(line, &name, &value))
+			continue;
+		if (kconfig_selected(name) && kconfig_add(kc, name, value))
+			break;
+	}
+}
+
+static void kconfig_collect(struct kconfig *kc, const char *release)
+{
+	FILE *f;
+	int status;
+
+	if (!fmt_buf(kc->file, sizeof(kc->file), "/boot/config-%s", release)) {
+		f = fopen(kc->file, "re");
+		if (f) {
+			kconfig_read(kc, f);
+			fclose(f);
+			return;
+		}
+	}
+	kc->file[0] = '\0';
+	if (!path_exists("/proc/config.gz")) {
+		snprintf(kc->reason, sizeof(kc->reason),
+			 "no /boot/config-%s and no /proc/config.gz (CONFIG_IKCONFIG_PROC)",
+			 release);
+		return;
+	}
+	f = popen("zcat /proc/config.gz 2>/dev/null", "r");
+	if (!f) {
+		snprintf(kc->reason, sizeof(kc->reason),
+			 "cannot run zcat: %s", strerror(errno));
+		return;
+	}
+	kconfig_read(kc, f);
+	status = pclose(f);
+	if (status != 0 || kc->n == 0) {
+		snprintf(kc->reason, sizeof(kc->reason),
+			 "zcat /proc/config.gz failed");
+		return;
+	}
+	snprintf(kc->file, sizeof(kc->file), "/proc/config.gz");
+}
+
+/* Is word one of the space-separated words of list? */
+static bool has_word(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+	const char *p;
+
+	for (p = strstr(list, word); p; p = strstr(p + 1, word))
+		if ((p == list || p[-1] == ' ') && (p[len] == ' ' || !p[len]))
+			return true;
+	return false;
+}
+
+static void cpu_collect(struct sys_info *si)
+{
+	char line[4096];
+	bool have_flags = false;
+	FILE *f;
+
+	snprintf(si->cpu_model, sizeof(si->cpu_model), "unknown");
+	si->cpu_count = sysconf(_SC_NPROCESSORS_ONLN);
+	f = fopen("/proc/cpuinfo", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+		char *val = colon ? colon + 1 + strspn(colon + 1, " ") : NULL;
+
+		if (!val)
+			continue;
+		val[strcspn(val, "\n")] = '\0';
+		if (!strncmp(line, "model name", 10) && !strcmp(si->cpu_model, "unknown"))
+			snprintf(si->cpu_model, sizeof(si->cpu_model), "%s", val);
+		if (!strncmp(line, "flags", 5) && !have_flags) {
+			have_flags = true;
+			si->hypervisor = has_word(val, "hypervisor");
+		}
+	}
+	fclose(f);
+}
+
+/* Can this thread count CPU cycles, kernel included? */
+static void pmu_collect(struct sys_info *si)
+{
+	struct perf_event_attr attr;
+	long fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.type = PERF_TYPE_HARDWARE;
+	attr.size = sizeof(attr);
+	attr.config = PERF_COUNT_HW_CPU_CYCLES;
+	attr.disabled = 1;
+	attr.exclude_hv = 1;
+	fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0) {
+		si->pmu = false;
+		snprintf(si->pmu_reason, sizeof(si->pmu_reason), "%s",
+			 strerror(errno));
+		return;
+	}
+	close(fd);
+	si->pmu = true;
+}
+
+static void swiotlb_collect(struct sys_info *si)
+{
+	char buf[64];
+	int err;
+
+	err = read_text(SWIOTLB_DEBUGFS "/io_tlb_nslabs", buf, sizeof(buf));
+	if (!err) {
+		si->io_tlb_nslabs = strtoull(buf, NULL, 10);
+		err = read_text(SWIOTLB_DEBUGFS "/io_tlb_used", buf, sizeof(buf));
+		si->io_tlb_used = strtoull(buf, NULL, 10);
+	}
+	si->swiotlb_known = !err;
+	if (err == -ENOENT)
+		snprintf(si->swiotlb_reason, sizeof(si->swiotlb_reason),
+			 "no " SWIOTLB_DEBUGFS " (debugfs not mounted, or no swiotlb)");
+	else if (err)
+		snprintf(si->swiotlb_reason, sizeof(si->swiotlb_reason),
+			 SWIOTLB_DEBUGFS ": %s", strerror(-err));
+}
+
+void sysinfo_collect(struct sys_info *si)
+{
+	struct utsname u;
+
+	memset(si, 0, sizeof(*si));
+	if (!uname(&u)) {
+		snprintf(si->release, sizeof(si->release), "%s", u.release);
+		snprintf(si->version, sizeof(si->version), "%s", u.version);
+	}
+	if (read_text("/proc/version", si->proc_version, sizeof(si->proc_version)))
+		snprintf(si->proc_version, sizeof(si->proc_version), "unknown");
+	if (read_text("/proc/cmdline", si->cmdline, sizeof(si->cmdline)))
+		snprintf(si->cmdline, sizeof(si->cmdline), "unknown");
+	if (read_text(CLOCKSOURCE, si->clocksource, sizeof(si->clocksource)))
+		snprintf(si->clocksource, sizeof(si->clocksource), "unknown");
+	cpu_collect(si);
+	pmu_collect(si);
+	swiotlb_collect(si);
+	kconfig_collect(&si->config, si->release);
+}
+
+void sysinfo_free(struct sys_info *si)
+{
+	for (size_t i = 0; i < si->config.n; i++) {
+		free(si->config.opt[i].name);
+		free(si->config.opt[i].value);
+	}
+	free(si->config.opt);
+	si->config.opt = NULL;
+	si->config.n = 0;
+}
