@@ -77,6 +77,8 @@ static long dmabench_ioctl_info(void __user *arg)
 	info.size = sizeof(info);
 	info.features = dmabench_features();
 	info.max_samples = DMABENCH_MAX_SAMPLES;
+	info.max_bytes = DMABENCH_MAX_BYTES;
+	info.max_nents = DMABENCH_MAX_NENTS;
 	info.tsc_khz = dmabench_tsc_khz();
 
 	mutex_lock(&dmabench_lock);
@@ -133,6 +135,8 @@ static struct miscdevice dmabench_misc = {
 static int __init dmabench_init(void)
 {
 	int ret;
+
+	BUILD_BUG_ON(DMABENCH_ATTR_SKIP_CPU_SYNC != DMA_ATTR_SKIP_CPU_SYNC);
 
 	ret = dmabench_targets_init();
 	if (ret)

@@ -273,9 +273,11 @@ static int dmabench_observe(struct dmabench_ctx *c, struct dmabench_run *r)
 		return 0;
 	}
 	if (ret) {
-		pr_err("dmabench: first mapping failed (%d) on %s\n", ret,
-		       dev_name(c->dev));
-		return ret;
+		/* An answer about this path, not a failure of the run. */
+		pr_info("dmabench: api %u: the kernel refused the first mapping (%d) on %s\n",
+			c->api, ret, dev_name(c->dev));
+		r->unsupported = DMABENCH_UNSUP_MAP_ERROR;
+		return 0;
 	}
 
 	switch (c->api) {
@@ -427,7 +429,7 @@ static int dmabench_validate(const struct dmabench_run *r)
 		why = "nents must be 1 to 256 for sg";
 	else if (r->api != DMABENCH_API_SG && r->nents > 1)
 		why = "nents is for sg only";
-	else if (r->attrs & ~DMA_ATTR_SKIP_CPU_SYNC)
+	else if (r->attrs & ~DMABENCH_ATTR_SKIP_CPU_SYNC)
 		why = "attrs may hold DMA_ATTR_SKIP_CPU_SYNC only";
 	else if (!r->samples || r->samples > DMABENCH_MAX_SAMPLES)
 		why = "samples must be 1 to 1048576";

@@ -82,6 +82,8 @@ struct dmabench_info {
 	__u32 size;		/* in: sizeof(struct dmabench_info) */
 	__u32 features;		/* out: DMABENCH_FEAT_* */
 	__u32 max_samples;	/* out: the largest dmabench_run.samples */
+	__u32 max_bytes;	/* out: the largest offset + bytes */
+	__u32 max_nents;	/* out: the most entries for DMABENCH_API_SG */
 	__u64 tsc_khz;		/* out: TSC ticks per millisecond */
 	struct dmabench_target_info target[DMABENCH_TARGET_COUNT];
 };
@@ -96,7 +98,11 @@ enum dmabench_unsupported {
 	DMABENCH_UNSUP_NO_TARGET,	/* no device bound for this target */
 	DMABENCH_UNSUP_TOO_BIG,		/* over dma_max_mapping_size() */
 	DMABENCH_UNSUP_MMIO_SMALL,	/* larger than the MMIO region */
+	DMABENCH_UNSUP_MAP_ERROR,	/* the kernel refused the first mapping */
 };
+
+/* dmabench_run.attrs: DMA_ATTR_* bits a run may pass, with their values. */
+#define DMABENCH_ATTR_SKIP_CPU_SYNC	_BITUL(5)
 
 struct dmabench_run {
 	__u32 version;		/* in: DMABENCH_UAPI_VERSION */
@@ -107,7 +113,7 @@ struct dmabench_run {
 	__u32 nents;		/* in: API_SG: entries; others: 1 */
 	__u64 bytes;		/* in: bytes per mapping (per entry for SG) */
 	__u32 offset;		/* in: offset into the buffer's first page */
-	__u32 attrs;		/* in: DMA_ATTR_SKIP_CPU_SYNC only, for now */
+	__u32 attrs;		/* in: DMABENCH_ATTR_* */
 	__u32 samples;		/* in: timed operations */
 	__u32 warmup;		/* in: untimed operations first */
 	__u64 samples_ptr;	/* in: __u64[3 * samples]: map,unmap,pair */

@@ -153,7 +153,9 @@ static void unsupported_rows(struct micro *m, const struct point *pt,
 	struct summary_row r;
 
 	base_row(m, pt, run, &r);
-	r.status = "unsupported";
+	/* A refusal by the kernel is a finding about the path, not a gap. */
+	r.status = run->unsupported == DMABENCH_UNSUP_MAP_ERROR ?
+		   "refused" : "unsupported";
 	r.note = unsupported_reason(run->unsupported);
 	if (run->unsupported == DMABENCH_UNSUP_NO_MMIO && m->have_pci)
 		r.note = "no MMIO region to map (the --pci device serves the iommu paths only)";
@@ -191,6 +193,9 @@ static int measured_rows(struct micro *m, const struct point *pt,
 	r.status = "ok";
 	r.note = note;
 	r.samples = samples;
+	r.max_irqoff = run->max_window_ticks;
+	if (strcmp(m->o.clock, "icount"))
+		r.max_irqoff = r.max_irqoff * 1e6 / khz;
 	for (int op = 0; op < OP_COUNT; op++) {
 		r.op = op_names[op];
 		r.st = &st[op];

@@ -203,7 +203,7 @@ static int one_opt(struct micro_opts *o, struct given *g, int c, char *arg)
 			return -1;
 		return 0;
 	case OPT_SKIP_SYNC:
-		o->attrs |= ATTR_SKIP_CPU_SYNC;
+		o->attrs |= DMABENCH_ATTR_SKIP_CPU_SYNC;
 		return 0;
 	case OPT_SAMPLES:
 		g->samples = true;

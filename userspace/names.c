@@ -103,6 +103,8 @@ const char *unsupported_reason(unsigned int why)
 		return "over dma_max_mapping_size()";
 	case DMABENCH_UNSUP_MMIO_SMALL:
 		return "offset + size over the device's MMIO region";
+	case DMABENCH_UNSUP_MAP_ERROR:
+		return "the kernel refused the mapping (DMA_MAPPING_ERROR or an error return; dmesg has the errno)";
 	}
 	return "unsupported for a reason this dmabench does not know";
 }

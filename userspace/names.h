@@ -35,8 +35,6 @@ enum op_id {
 	OP_COUNT,
 };
 
-/* DMA_ATTR_SKIP_CPU_SYNC, as include/linux/dma-mapping.h defines it. */
-#define ATTR_SKIP_CPU_SYNC	(1U << 5)
 
 extern const char *const api_names[DMABENCH_API_COUNT];
 extern const char *const dir_names[DIR_COUNT];

@@ -230,7 +230,7 @@ void summary_row(FILE *f, const struct summary_row *r)
 	static const struct stats nothing;
 	const struct stats *st = r->st ? r->st : &nothing;
 	bool have = r->st, net = have && r->has_harness;
-	char v[8][32], size[24], n[24], nents[16], offset[16], attrs[16];
+	char v[9][32], size[24], n[24], nents[16], offset[16], attrs[16];
 	char boot[16];
 	const char *field[SUMMARY_FIELDS] = {
 		r->api, r->path, size, r->dir, "1", r->op, r->unit, n,
@@ -244,6 +244,7 @@ void summary_row(FILE *f, const struct summary_row *r)
 		opt_num(v[7], sizeof(v[7]), net, st->median - r->harness),
 		nents, offset, attrs, r->observed, r->status, r->note, boot,
 		r->samples,
+		opt_num(v[8], sizeof(v[8]), have, r->max_irqoff),
 	};
 
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);

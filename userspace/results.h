@@ -21,8 +21,9 @@
 
 #define SUMMARY_HEADER \
 	"api,path,size,dir,threads,op,unit,n,min,median,p90,p99,max,mean," \
-	"harness,net_median,nents,offset,attrs,observed,status,note,boot,samples"
-#define SUMMARY_FIELDS	24
+	"harness,net_median,nents,offset,attrs,observed,status,note,boot,samples," \
+	"max_irqoff"
+#define SUMMARY_FIELDS	25
 #define SUMMARY_BOOT	22	/* index of the boot column */
 #define SUMMARY_SAMPLES	23	/* index of the samples column */
 
@@ -63,6 +64,7 @@ struct summary_row {
 	const char *note;
 	unsigned int boot;
 	const char *samples;	/* relative path, "" if none */
+	double max_irqoff;	/* longest IRQ-off window, in unit */
 };
 
 void summary_header(FILE *f);

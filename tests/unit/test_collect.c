@@ -57,10 +57,10 @@ static void make_part(const char *name, const char *unit, const char *release,
 	snprintf(file, sizeof(file), "samples/page-%s-4096-to_device.csv", path);
 	snprintf(csv, sizeof(csv),
 		 SUMMARY_HEADER "\n"
-		 "page,%s,4096,to_device,1,map,%s,2,1,1.5,1.9,1.99,2,1.5,0.5,1,1,0,0,direct,ok,%s,0,%s\n"
-		 "page,%s,4096,to_device,1,unmap,%s,2,1,1,1,1,1,1,0.5,0.5,1,0,0,direct,ok,,0,%s\n"
+		 "page,%s,4096,to_device,1,map,%s,2,1,1.5,1.9,1.99,2,1.5,0.5,1,1,0,0,direct,ok,%s,0,%s,7\n"
+		 "page,%s,4096,to_device,1,unmap,%s,2,1,1,1,1,1,1,0.5,0.5,1,0,0,direct,ok,,0,%s,7\n"
 		 "phys,%s,4096,to_device,1,map,%s,0,,,,,,,0.5,,1,0,0,none,unsupported,"
-		 "\"dma_map_phys not in this kernel (added in Linux 6.18)\",0,\n",
+		 "\"dma_map_phys not in this kernel (added in Linux 6.18)\",0,,\n",
 		 path, unit, note, file, path, unit, file, path, unit);
 	put(dir, "summary.csv", csv);
 	put(dir, file, "map,unmap,pair\n1,1,2\n2,1,3\n");
