@@ -13,18 +13,20 @@ DMA ?= all
 ICOUNT ?= 0
 QUICK ?= 0
 PCI ?=
+CONFIG ?=
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
 flag = $(if $(filter 1 y yes,$(1)),$(2))
 
 bench:
-	KERNELS="$(KERNELS)" PCI="$(PCI)" QUICK="$(QUICK)" scripts/bench.sh
+	KERNELS="$(KERNELS)" PCI="$(PCI)" QUICK="$(QUICK)" CONFIG="$(CONFIG)" \
+		scripts/bench.sh
 
 test:
 	tests/run.sh
 
 vm-bench:
-	lab/vm-bench.sh --kernel $(KERNEL) --dma $(DMA) \
+	lab/vm-bench.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick)
 
 module:

@@ -5,8 +5,11 @@
 #ifndef _DMABENCH_H
 #define _DMABENCH_H
 
+#include <linux/completion.h>
 #include <linux/device.h>
+#include <linux/dma-mapping.h>
 #include <linux/mutex.h>
+#include <linux/scatterlist.h>
 #include <linux/sizes.h>
 #include "dmabench_uapi.h"
 #include "conftest.h"
@@ -15,6 +18,9 @@
 #define DMABENCH_MAX_BYTES	SZ_4M
 #define DMABENCH_MAX_NENTS	256
 #define DMABENCH_MAX_SAMPLES	SZ_1M
+#define DMABENCH_MAX_THREADS	64
+/* Buffers per thread (scatterlist entries count one each). */
+#define DMABENCH_MAX_BUFFERS	4096
 /* An IRQ-off window closes once it has lasted this long. */
 #define DMABENCH_WINDOW_US	100
 /* A run is abandoned once it has lasted this long. */
@@ -27,6 +33,67 @@ struct dmabench_dev {
 	resource_size_t mmio_len;
 };
 
+/* One buffer of a thread's working set, as its API maps it. */
+struct dmabench_buf {
+	struct page *page;	/* PAGE, PHYS, IOVA */
+	phys_addr_t phys;	/* page_to_phys(page) + offset */
+	void *kbuf;		/* SINGLE */
+	struct sg_table sgt;	/* SG */
+	struct page **sg_pages;
+};
+
+/* One mapping in flight. */
+struct dmabench_mapping {
+	dma_addr_t addr;
+#ifdef DMABENCH_HAVE_IOVA
+	struct dma_iova_state iova;
+#endif
+};
+
+/* What every thread of a run reads; written before they start. */
+struct dmabench_params {
+	struct device *dev;
+	u32 api;
+	enum dma_data_direction dir;
+	unsigned long attrs;
+	size_t bytes;
+	unsigned int offset;
+	unsigned int order;
+	unsigned int nents;
+	phys_addr_t mmio;	/* RESOURCE */
+	u32 nsamples;
+	u32 warmup;
+	u32 batch;
+	u32 wset;
+	u32 nthreads;
+	u64 window_ticks;
+	u64 deadline;
+	atomic_t ready;		/* threads at the start barrier */
+	bool stop;		/* set on a signal: threads stop between windows */
+};
+
+/* One timing thread and what it owns. */
+struct dmabench_thread {
+	const struct dmabench_params *p;
+	struct dmabench_params *shared;	/* for the barrier and stop flag */
+	unsigned int cpu;
+	int node;
+	struct task_struct *task;
+	struct completion done;
+	struct dmabench_buf *bufs;	/* wset of them */
+	struct dmabench_mapping *maps;	/* batch of them */
+	u64 *map_ticks;			/* batch of them */
+	u64 *samples;			/* nsamples x 3 */
+	struct perf_event *events[DMABENCH_NR_COUNTERS];
+	u64 counts[DMABENCH_NR_COUNTERS];
+	int read_err[DMABENCH_NR_COUNTERS];
+	u64 start;
+	u64 end;
+	u64 windows;
+	u64 max_window;
+	int ret;
+};
+
 /* Serialises runs against each other and against PCI probe and remove. */
 extern struct mutex dmabench_lock;
 extern struct dmabench_dev dmabench_devs[DMABENCH_TARGET_COUNT];
@@ -35,6 +102,17 @@ int dmabench_targets_init(void);
 void dmabench_targets_exit(void);
 u32 dmabench_domain(struct device *dev);
 u64 dmabench_tsc_khz(void);
+
+int dmabench_bufs_alloc(struct dmabench_thread *t);
+void dmabench_bufs_free(struct dmabench_thread *t);
+
+int dmabench_observe(struct dmabench_thread *t, struct dmabench_run *r);
+int dmabench_time(struct dmabench_thread *t);
+u64 dmabench_now(void);
+
+void dmabench_pmu_open(struct dmabench_thread *t, s32 *err);
+void dmabench_pmu_read(struct dmabench_thread *t, bool end);
+void dmabench_pmu_close(struct dmabench_thread *t);
 
 long dmabench_run(struct dmabench_run *run);
 

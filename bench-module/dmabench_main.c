@@ -79,6 +79,8 @@ static long dmabench_ioctl_info(void __user *arg)
 	info.max_samples = DMABENCH_MAX_SAMPLES;
 	info.max_bytes = DMABENCH_MAX_BYTES;
 	info.max_nents = DMABENCH_MAX_NENTS;
+	info.max_threads = DMABENCH_MAX_THREADS;
+	info.max_buffers = DMABENCH_MAX_BUFFERS;
 	info.tsc_khz = dmabench_tsc_khz();
 
 	mutex_lock(&dmabench_lock);

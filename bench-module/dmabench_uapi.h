@@ -11,9 +11,11 @@
  *                    by compile tests when it was built), the devices it
  *                    can map for, and the DMA path each one takes.
  * DMABENCH_IOC_RUN   times one point: one API, one device, one size, one
- *                    direction.  Per operation it stores three TSC deltas
- *                    (map, unmap, map+unmap) into the user's sample array.
- *                    All statistics are computed in userspace.
+ *                    direction, on one or more CPUs at once.  Per operation
+ *                    it stores three TSC deltas (map, unmap, and their sum)
+ *                    into the user's sample array, and optionally the PMU
+ *                    counts of its interrupts-off windows.  All statistics
+ *                    are computed in userspace.
  */
 #ifndef _UAPI_DMABENCH_H
 #define _UAPI_DMABENCH_H
@@ -22,7 +24,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define DMABENCH_UAPI_VERSION	1
+#define DMABENCH_UAPI_VERSION	2
 #define DMABENCH_DEV_PATH	"/dev/dmabench"
 
 /* The DMA APIs a run can time.  DMABENCH_API_NONE times an empty slot. */
@@ -84,6 +86,8 @@ struct dmabench_info {
 	__u32 max_samples;	/* out: the largest dmabench_run.samples */
 	__u32 max_bytes;	/* out: the largest offset + bytes */
 	__u32 max_nents;	/* out: the most entries for DMABENCH_API_SG */
+	__u32 max_threads;	/* out: the largest dmabench_run.threads */
+	__u32 max_buffers;	/* out: the largest working_set (x nents for SG) */
 	__u64 tsc_khz;		/* out: TSC ticks per millisecond */
 	struct dmabench_target_info target[DMABENCH_TARGET_COUNT];
 };
@@ -104,6 +108,24 @@ enum dmabench_unsupported {
 /* dmabench_run.attrs: DMA_ATTR_* bits a run may pass, with their values. */
 #define DMABENCH_ATTR_SKIP_CPU_SYNC	_BITUL(5)
 
+/* PMU events counted per thread with DMABENCH_RUN_COUNTERS (kernel only). */
+enum dmabench_counter {
+	DMABENCH_CNT_CYCLES = 0,
+	DMABENCH_CNT_INSTRUCTIONS,
+	DMABENCH_CNT_BRANCH_MISSES,
+	DMABENCH_CNT_CACHE_MISSES,
+	DMABENCH_NR_COUNTERS,
+};
+
+/* dmabench_run.flags */
+#define DMABENCH_RUN_COUNTERS	_BITUL(0)	/* fill counters_ptr */
+
+/*
+ * One point.  Each of the `threads` threads is bound to its CPU, allocates
+ * nothing while timed, and waits at a barrier until all are ready.  A thread
+ * cycles through `working_set` buffers of its own; it maps `batch` of them,
+ * then unmaps those, and so on (batch 1: map, unmap, repeat).
+ */
 struct dmabench_run {
 	__u32 version;		/* in: DMABENCH_UAPI_VERSION */
 	__u32 size;		/* in: sizeof(struct dmabench_run) */
@@ -116,14 +138,24 @@ struct dmabench_run {
 	__u32 attrs;		/* in: DMABENCH_ATTR_* */
 	__u32 samples;		/* in: timed operations */
 	__u32 warmup;		/* in: untimed operations first */
-	__u64 samples_ptr;	/* in: __u64[3 * samples]: map,unmap,pair */
+	__u64 samples_ptr;	/* in: __u64[threads][samples][3] */
+	__u32 batch;		/* in: mappings held at once, 1 and up */
+	__u32 working_set;	/* in: distinct buffers per thread, >= batch */
+	__u32 threads;		/* in: timing threads, one per CPU */
+	__s32 node;		/* in: NUMA node of the buffers, -1: the CPU's */
+	__u64 cpus_ptr;		/* in: __u32[threads], or 0: the caller's CPU */
+	__u32 flags;		/* in: DMABENCH_RUN_* */
+	__u32 pad;		/* in: 0 */
+	__u64 counters_ptr;	/* in: __u64[threads][DMABENCH_NR_COUNTERS] */
 	__u32 unsupported;	/* out: enum dmabench_unsupported */
 	__u32 observed;		/* out: enum dmabench_observed */
 	__u32 domain;		/* out: enum dmabench_domain during the run */
-	__u32 cpu;		/* out: CPU the samples were taken on */
+	__u32 cpu;		/* out: CPU of thread 0 */
 	__u64 tsc_khz;		/* out: TSC ticks per millisecond */
-	__u64 windows;		/* out: IRQ-off windows used */
+	__u64 windows;		/* out: IRQ-off windows, all threads */
 	__u64 max_window_ticks;	/* out: longest IRQ-off window, TSC ticks */
+	__u64 wall_ticks;	/* out: first thread's start to last one's end */
+	__s32 counter_err[DMABENCH_NR_COUNTERS]; /* out: 0 or why not, -errno */
 };
 
 #define DMABENCH_IOC_MAGIC	0xdb

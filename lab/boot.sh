@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Boot a kernel built by lab/build.sh under QEMU (TCG) with virtme-ng, run
 # one script inside, and return its exit status.  The guest's root is the lab
-# root; the repository is /dmabench in it, writable only below RWDIR.
+# root; the repository is /dmabench in it, writable only below RWDIR.  The
+# kernel's console goes to SCRIPT.console beside the script (its last lines
+# are shown when the boot fails); the script's own output to ours.
 #
 # Usage: lab/boot.sh BUILD RWDIR CPUS "QEMU OPTIONS" "KERNEL ARGS" SCRIPT
 #   BUILD   the directory lab/build.sh printed
@@ -17,9 +19,21 @@ root=$("$repo/lab/mkroot.sh")
 binds=(--bind "$repo" /dmabench)
 [ -n "$TREE" ] && binds+=(--bind "$TREE" /kernel)
 
-# A hung guest must not hang the caller.
-exec timeout "${DMABENCH_BOOT_TIMEOUT:-3600}" \
+console=$repo/${script%.sh}.console
+
+# A hung guest must not hang the caller; a guest that panics must stop, not
+# reboot and run the script again.
+status=0
+timeout "${DMABENCH_BOOT_TIMEOUT:-3600}" \
 	"$repo/lab/chroot.sh" "$root" "${binds[@]}" \
-	vng -r "$KIMAGE" --disable-kvm --disable-microvm \
-	--cpus "$cpus" --memory 2G --qemu-opts="$qemu" --append "$append" \
-	--rwdir="/dmabench/$rwdir" --exec "/dmabench/$script" </dev/null
+	vng -v -r "$KIMAGE" --disable-kvm --disable-microvm \
+	--cpus "$cpus" --memory 2G --qemu-opts="$qemu -no-reboot" \
+	--append "$append" --rwdir="/dmabench/$rwdir" \
+	--exec "/dmabench/$script" </dev/null 2>&1 |
+	tee "$console" | grep --line-buffered -v '^\[ *[0-9]*\.[0-9]*\]' ||
+	status=${PIPESTATUS[0]}
+if [ "$status" != 0 ]; then
+	echo "boot: the guest failed ($status); the end of its console, $console:" >&2
+	tail -n 30 "$console" >&2
+fi
+exit "$status"

@@ -19,7 +19,7 @@ packages=(
 	python3 ca-certificates
 )
 
-key=$(cat "$0" "$here/udevd-stub" | sha256sum | cut -c1-16)
+key=$(cat "$0" "$here/udev-stub" | sha256sum | cut -c1-16)
 root=$cache/root-trixie-$key
 
 if [ -e "$root/.complete" ]; then
@@ -70,11 +70,13 @@ printf 'path-exclude /usr/share/doc/*\npath-exclude /usr/share/man/*\npath-exclu
 	--divert /usr/sbin/update-initramfs.dmabench \
 	--add /usr/sbin/update-initramfs >&2
 ln -sf /bin/true "$tmp/usr/sbin/update-initramfs"
-# systemd-udevd is diverted to lab/udevd-stub, which says why.
-"$here/chroot.sh" "$tmp" dpkg-divert --local --rename \
-	--divert /usr/lib/systemd/systemd-udevd.dmabench \
-	--add /usr/lib/systemd/systemd-udevd >&2
-install -m 755 "$here/udevd-stub" "$tmp/usr/lib/systemd/systemd-udevd"
+# systemd-udevd and udevadm are diverted to lab/udev-stub, which says why.
+for f in /usr/lib/systemd/systemd-udevd /usr/bin/udevadm; do
+	"$here/chroot.sh" "$tmp" dpkg-divert --local --rename \
+		--divert "$f.dmabench" --add "$f" >&2
+done
+install -m 755 "$here/udev-stub" "$tmp/usr/lib/systemd/systemd-udevd"
+install -m 755 "$here/udev-stub" "$tmp/usr/bin/udevadm"
 # virtme-ng ends a run with poweroff, which a minbase root lacks.
 [ -e "$tmp/sbin/poweroff" ] || ln -s /bin/busybox "$tmp/sbin/poweroff"
 "$here/chroot.sh" "$tmp" apt-get clean >&2

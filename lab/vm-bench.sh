@@ -14,6 +14,7 @@
 #   --icount          QEMU -icount shift=0,sleep=off: one guest nanosecond per
 #                     instruction, so figures are instruction counts
 #   --quick           the quick matrix
+#   --config FILE     dmabench micro options from FILE (see configs/)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,12 +23,14 @@ dma=all
 icount=0
 quick=0
 out=$repo/results
+config=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
 	--dma) dma=$2; shift 2 ;;
 	--icount) icount=1; shift ;;
 	--quick) quick=1; shift ;;
+	--config) config=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--) shift; break ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -71,6 +74,11 @@ if [ "$icount" = 1 ]; then
 fi
 micro=(--pci 0000:00:10.0 "${clock[@]}" --emulated --rev "$rev")
 [ "$quick" = 1 ] && micro+=(--quick)
+if [ -n "$config" ]; then
+	[ -r "$config" ] || { echo "vm-bench: cannot read $config" >&2; exit 2; }
+	mapfile -t words < <(sed 's/#.*//' "$config" | tr -s ' \t' '\n' | grep -v '^$')
+	micro+=("${words[@]}")
+fi
 
 parts=()
 boot() {

@@ -3,13 +3,21 @@
 # otherwise say why, in one line, and run the VM lab on Debian's kernels.
 #
 # Environment: PCI=<BDF> a spare PCI device for the IOMMU paths (host runs);
-# QUICK=1 the quick matrix; KERNELS="6.12 7.3" the VM lab's kernels.
+# QUICK=1 the quick matrix; CONFIG=configs/<name>.conf the matrix's options;
+# KERNELS="6.12 7.3" the VM lab's kernels.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 quick=()
 case ${QUICK:-0} in 1|y|yes) quick=(--quick) ;; esac
+words=()
+config=()
+if [ -n "${CONFIG:-}" ]; then
+	[ -r "$CONFIG" ] || { echo "bench: cannot read CONFIG=$CONFIG" >&2; exit 2; }
+	mapfile -t words < <(sed 's/#.*//' "$CONFIG" | tr -s ' \t' '\n' | grep -v '^$')
+	config=(--config "$CONFIG")
+fi
 
 release=$(uname -r)
 why=
@@ -34,7 +42,7 @@ if [ -z "$why" ]; then
 	[ -n "${PCI:-}" ] && pci=(--pci "$PCI")
 	exec scripts/micro.sh bench-module/dmabench.ko userspace/dmabench \
 		--rev "$(git describe --always --dirty 2>/dev/null || echo unknown)" \
-		"${pci[@]}" "${quick[@]}"
+		"${pci[@]}" "${words[@]}" "${quick[@]}"
 fi
 
 cat >&2 <<MSG
@@ -44,5 +52,6 @@ bench: *** EMULATED MACHINE: QEMU TCG with -icount, so every figure is an
 bench: *** instruction count of an emulated CPU, not a time on this one. ***
 MSG
 for kernel in ${KERNELS:-6.12 7.3}; do
-	lab/vm-bench.sh --kernel "$kernel" --dma all --icount "${quick[@]}"
+	lab/vm-bench.sh --kernel "$kernel" --dma all --icount \
+		"${config[@]}" "${quick[@]}"
 done

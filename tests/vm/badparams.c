@@ -18,6 +18,9 @@ static int fd;
 static int failed;
 static int count;
 static uint64_t samples[3 * 16];
+static const uint32_t two_same[2] = { 0, 0 };
+static uint64_t counts[DMABENCH_NR_COUNTERS];
+static const uint32_t offline[1] = { 4095 };
 
 static void check(int ok, const char *what)
 {
@@ -41,6 +44,10 @@ static struct dmabench_run good(void)
 	r.bytes = 4096;
 	r.samples = 16;
 	r.samples_ptr = (uintptr_t)samples;
+	r.batch = 1;
+	r.working_set = 1;
+	r.threads = 1;
+	r.node = -1;
 	return r;
 }
 
@@ -94,8 +101,35 @@ int main(void)
 	r = good(); r.samples = (1 << 20) + 1; refused(r, EINVAL, "too many samples");
 	r = good(); r.warmup = (1 << 20) + 1; refused(r, EINVAL, "too much warm-up");
 	r = good(); r.samples_ptr = 0; refused(r, EINVAL, "no sample buffer");
+	r = good(); r.batch = 0; refused(r, EINVAL, "batch 0");
+	r = good(); r.batch = 2; refused(r, EINVAL, "batch over the working set");
+	r = good(); r.working_set = 4097; r.batch = 1; refused(r, EINVAL, "working set over 4096");
+	r = good(); r.api = DMABENCH_API_SG; r.nents = 256; r.working_set = 17;
+	refused(r, EINVAL, "working set x nents over 4096");
+	r = good(); r.api = DMABENCH_API_SG; r.nents = 2; r.bytes = (2 << 20) + 1;
+	refused(r, EINVAL, "sg entry over 2 MiB");
+	r = good(); r.threads = 0; refused(r, EINVAL, "zero threads");
+	r = good(); r.threads = 65; refused(r, EINVAL, "65 threads");
+	r = good(); r.threads = 2; refused(r, EINVAL, "two threads without CPUs");
+	r = good(); r.threads = 2; r.cpus_ptr = (uintptr_t)two_same;
+	refused(r, EINVAL, "two threads on one CPU");
+	r = good(); r.cpus_ptr = (uintptr_t)offline; refused(r, EINVAL, "an offline CPU");
+	r = good(); r.node = 4096; refused(r, EINVAL, "a NUMA node that is not online");
+	r = good(); r.flags = 2; refused(r, EINVAL, "unknown flags");
+	r = good(); r.flags = DMABENCH_RUN_COUNTERS; refused(r, EINVAL, "counters without a buffer");
+	r = good(); r.pad = 1; refused(r, EINVAL, "non-zero padding");
 	/* Mapped, timed and unmapped, then the copy-out fails: no leak. */
 	r = good(); r.samples_ptr = 16; refused(r, EFAULT, "unwritable sample buffer");
+
+	/* QEMU TCG has no PMU: each counter must say why, none may read 0. */
+	r = good();
+	r.flags = DMABENCH_RUN_COUNTERS;
+	r.counters_ptr = (uintptr_t)counts;
+	memset(counts, 0xff, sizeof(counts));
+	check(ioctl(fd, DMABENCH_IOC_RUN, &r) == 0 && r.counter_err[0] < 0 &&
+	      r.counter_err[1] < 0 && r.counter_err[2] < 0 &&
+	      r.counter_err[3] < 0,
+	      "without a PMU every counter is reported unavailable, with errno");
 
 	r = good();
 	check(ioctl(fd, DMABENCH_IOC_RUN, &r) == 0 && !r.unsupported &&
