@@ -11,5 +11,6 @@ extern const char *dmabench_command;
 int cmd_info(int argc, char **argv);
 int cmd_micro(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

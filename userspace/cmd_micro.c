@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "micro.h"
 #include "module.h"
+#include "util.h"
 
 volatile sig_atomic_t micro_stop;
 
@@ -127,13 +128,19 @@ static int open_output(struct micro *m)
 	return 0;
 }
 
+/* Room for the largest point: every thread of every repeat. */
 static int alloc_buffers(struct micro *m)
 {
-	m->ticks = calloc((size_t)m->o.samples * OP_COUNT, sizeof(*m->ticks));
-	m->vals = calloc(m->o.samples, sizeof(*m->vals));
-	if (m->ticks && m->vals)
+	size_t n = (size_t)m->o.samples * max_threads(&m->o) * m->o.repeat;
+
+	m->ticks = calloc(n * OP_COUNT, sizeof(*m->ticks));
+	m->vals = calloc(n, sizeof(*m->vals));
+	m->scratch = calloc(n, sizeof(*m->scratch));
+	m->counters = calloc((size_t)max_threads(&m->o) * m->o.repeat *
+			     DMABENCH_NR_COUNTERS, sizeof(*m->counters));
+	if (m->ticks && m->vals && m->scratch && m->counters)
 		return 0;
-	warnx("no memory for %u samples", m->o.samples);
+	warnx("no memory for %zu samples", n);
 	return -ENOMEM;
 }
 
@@ -142,17 +149,79 @@ static const char *plural(unsigned int n)
 	return n == 1 ? "" : "s";
 }
 
-static void announce(const struct micro *m)
+/*
+ * One untimed-for-the-record run before the matrix: it says which PMU
+ * counters the kernel has, and how long an operation takes here.  Returns
+ * seconds per operation, or 0 if it did not run.
+ */
+static double probe_run(struct micro *m)
+{
+	struct dmabench_run run;
+	double t0, secs;
+
+	module_run_init(&run);
+	run.api = DMABENCH_API_PAGE;
+	run.target = m->plain_target;
+	run.dir = DIR_TO_DEVICE;
+	run.nents = 1;
+	run.bytes = m->o.sizes[m->o.nsizes / 2];
+	run.samples = m->o.samples < 1000 ? m->o.samples : 1000;
+	run.samples_ptr = (uintptr_t)m->ticks;
+	if (m->o.counters) {
+		run.flags = DMABENCH_RUN_COUNTERS;
+		run.counters_ptr = (uintptr_t)m->counters;
+	}
+	t0 = now_seconds();
+	if (module_run(m->fd, &run) || run.unsupported)
+		return 0;
+	secs = now_seconds() - t0;
+	m->cnt_probed = true;
+	memcpy(m->cnt_err, run.counter_err, sizeof(m->cnt_err));
+	return secs / run.samples;
+}
+
+/* The one line that says which counters the rows will lack, and why. */
+static void announce_counters(const struct micro *m)
+{
+	int missing = 0, first = -1;
+
+	if (!m->o.counters || !m->cnt_probed)
+		return;
+	for (int c = 0; c < DMABENCH_NR_COUNTERS; c++) {
+		missing += m->cnt_err[c] != 0;
+		if (m->cnt_err[c] && first < 0)
+			first = c;
+	}
+	if (!missing)
+		return;
+	fprintf(stderr, "dmabench: PMU counters %s (%s): no counter rows%s\n",
+		missing == DMABENCH_NR_COUNTERS ? "unavailable" : "partly unavailable",
+		strerror(-m->cnt_err[first]),
+		missing == DMABENCH_NR_COUNTERS ? "" : " for those");
+}
+
+static void announce(const struct micro *m, double per_op)
 {
 	unsigned int paths = __builtin_popcount(m->want);
 	unsigned int dirs = __builtin_popcount(m->o.dirs);
 	unsigned int apis = __builtin_popcount(m->o.apis);
+	char took[32];
 
+	for (int i = 0; i < m->cf.nwarnings; i++)
+		fprintf(stderr, "dmabench: warning: %s\n", m->cf.warning[i]);
+	announce_counters(m);
 	fprintf(stderr,
-		"dmabench: %u points (%u path%s x %zu size%s x %u dir%s x %u api%s), %u samples + %u warmup each, on CPU %d\n",
+		"dmabench: %u points (%u path%s x %zu size%s x %u dir%s x %u api%s x %zu thread count%s x %zu batch%s), %u samples + %u warmup each, %u repeat%s, on CPU %d\n",
 		matrix_points(m), paths, plural(paths), m->o.nsizes,
 		plural(m->o.nsizes), dirs, plural(dirs), apis, plural(apis),
-		m->o.samples, m->o.warmup, m->cpu);
+		m->o.nthreads, plural(m->o.nthreads), m->o.nbatches,
+		m->o.nbatches == 1 ? "" : "es", m->o.samples, m->o.warmup,
+		m->o.repeat, plural(m->o.repeat), m->cpu);
+	if (per_op > 0) {
+		fmt_duration(took, sizeof(took), per_op * matrix_ops(m));
+		fprintf(stderr, "dmabench: estimated duration: about %s (from one probe run; refined after the first point)\n",
+			took);
+	}
 }
 
 static int write_meta(struct micro *m, time_t start)
@@ -176,6 +245,13 @@ static int write_meta(struct micro *m, time_t start)
 		.nnotes = m->o.nnotes,
 		.emulated = m->o.emulated,
 		.cpu = m->cpu,
+		.cf = &m->cf,
+		.counters = !m->o.counters ? 0 : m->cnt_probed ? 1 : -1,
+		.cnt_err = m->cnt_err,
+		.node = m->o.node,
+		.repeat = m->o.repeat,
+		.cpus = m->pick,
+		.ncpus = m->npick,
 	};
 	FILE *f;
 	int err;
@@ -195,13 +271,29 @@ static int write_meta(struct micro *m, time_t start)
 	return 0;
 }
 
-static int close_summary(struct micro *m)
+static int close_threads_csv(struct micro *m)
 {
 	int err = 0;
 
+	if (!m->threads_csv)
+		return 0;
+	if (ferror(m->threads_csv))
+		err = -EIO;
+	if (fclose(m->threads_csv) && !err)
+		err = -errno;
+	m->threads_csv = NULL;
+	if (err)
+		warnx("%s/threads.csv: write error", m->out.dir);
+	return err;
+}
+
+static int close_summary(struct micro *m)
+{
+	int err = close_threads_csv(m);
+
 	if (!m->summary)
 		return 0;
-	if (ferror(m->summary))
+	if (ferror(m->summary) && !err)
 		err = -EIO;
 	if (fclose(m->summary) && !err)
 		err = -errno;
@@ -232,7 +324,10 @@ static int measure(struct micro *m, time_t start)
 		err = paths_plan(m);
 	if (err)
 		return err;
-	announce(m);
+	matrix_pick_cpus(m);
+	cpufreq_collect(&m->cf, m->pick, m->npick, m->info.tsc_khz);
+	cpufreq_warnings(&m->cf, m->o.emulated, !strcmp(m->o.clock, "icount"));
+	announce(m, probe_run(m));
 	err = matrix_run(m);
 	if (!err)
 		err = close_summary(m);
@@ -286,7 +381,9 @@ int cmd_micro(int argc, char **argv)
 	catch_signals();
 	ret = 1;
 	if (!open_module(m)) {
-		m->cpu = pin_cpu(m->o.cpu);
+		/* --cpus without --cpu: the first of them runs one thread. */
+		m->cpu = pin_cpu(m->o.cpu < 0 && m->o.ncpus ? (int)m->o.cpus[0] :
+				 m->o.cpu);
 		if (m->cpu >= 0)
 			ret = finish(m, measure(m, start), start);
 	}
@@ -294,6 +391,8 @@ int cmd_micro(int argc, char **argv)
 	sysinfo_free(&m->si);
 	free(m->ticks);
 	free(m->vals);
+	free(m->scratch);
+	free(m->counters);
 	free(m);
 	return ret;
 }

@@ -6,7 +6,8 @@
  * part.json (the run's fields and one boot), summary.csv with boot 0,
  * and samples/.  The run gets the boots in the order the parts were
  * given, their rows with boot renumbered to match, and their samples
- * under samples/boot<N>/.  Parts measured in different units, or whose
+ * under samples/boot<N>/; threads.csv, where parts have one, is merged
+ * the same way.  Parts measured in different units, or whose
  * statistics were computed another way, are refused.
  */
 #include <err.h>
@@ -283,18 +284,101 @@ static int copy_rows(struct outdir *o, const struct part *p, int i,
 	return err;
 }
 
+static bool is_threads_header(const char *text)
+{
+	return !strncmp(text, THREADS_HEADER "\n", strlen(THREADS_HEADER) + 1);
+}
+
+static int copy_thread_row(const struct part *p, int i, struct csv_record *rec,
+			   FILE *out)
+{
+	char boot[16];
+
+	if (rec->n != THREADS_FIELDS || strcmp(rec->field[THREADS_BOOT], "0")) {
+		warnx("%s/threads.csv: a row of %d fields with boot '%s', not %d fields with boot 0",
+		      p->dir, rec->n, rec->n > THREADS_BOOT ?
+		      rec->field[THREADS_BOOT] : "", THREADS_FIELDS);
+		return -EINVAL;
+	}
+	snprintf(boot, sizeof(boot), "%d", i);
+	rec->field[THREADS_BOOT] = boot;
+	csv_write_record(out, (const char *const *)rec->field, rec->n);
+	return 0;
+}
+
+/* Part i's threads.csv, if it has one, into the run's; *out opened once. */
+static int copy_threads(struct outdir *o, const struct part *p, int i,
+			FILE **out)
+{
+	char path[PATH_MAX];
+	struct csv_record rec;
+	const char *pos, *end;
+	size_t len;
+	char *text;
+	int err, got;
+
+	err = fmt_buf(path, sizeof(path), "%s/threads.csv", p->dir);
+	if (err || !path_exists(path))
+		return err;
+	text = read_all(path, &len);
+	if (!text) {
+		err = -errno;
+		warn("%s", path);
+		return err;
+	}
+	if (!is_threads_header(text)) {
+		warnx("%s: does not start with dmabench's header", path);
+		free(text);
+		return -EINVAL;
+	}
+	if (!*out) {
+		*out = outdir_fopen(o, "threads.csv");
+		if (*out)
+			threads_header(*out);
+		else
+			err = -errno;
+	}
+	pos = text + strlen(THREADS_HEADER) + 1;
+	end = text + len;
+	while (!err && (got = csv_read(&pos, end, &rec)) == 1) {
+		err = copy_thread_row(p, i, &rec, *out);
+		csv_record_free(&rec);
+	}
+	if (!err && got < 0) {
+		warnx("%s: malformed CSV", path);
+		err = -EINVAL;
+	}
+	free(text);
+	return err;
+}
+
+static int close_out(FILE *f, int err)
+{
+	if (!f)
+		return err;
+	if (ferror(f) && !err)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
 static int write_run(struct outdir *o, const struct part *p, int n,
 		     const char *command, time_t now)
 {
-	FILE *summary;
+	FILE *summary, *threads = NULL;
 	int err = 0;
 
 	summary = outdir_fopen(o, "summary.csv");
 	if (!summary)
 		return -errno;
 	summary_header(summary);
-	for (int i = 0; i < n && !err; i++)
+	for (int i = 0; i < n && !err; i++) {
 		err = copy_rows(o, &p[i], i, summary);
+		if (!err)
+			err = copy_threads(o, &p[i], i, &threads);
+	}
+	err = close_out(threads, err);
 	if (ferror(summary) && !err)
 		err = -EIO;
 	if (fclose(summary) && !err)

@@ -21,6 +21,7 @@ static const struct cmd {
 	{ "info",    cmd_info,    "show what this machine and the dmabench module offer" },
 	{ "micro",   cmd_micro,   "time map and unmap of each DMA API over a matrix" },
 	{ "collect", cmd_collect, "merge parts from several boots into one run" },
+	{ "compare", cmd_compare, "compare two runs, or two apis in one run, point by point" },
 };
 
 static void usage(FILE *f)

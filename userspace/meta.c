@@ -24,6 +24,31 @@ static const char conversion_icount[] =
 	"TSC advances one tick per guest instruction; samples/ files hold the "
 	"same ticks";
 
+const char *const meta_counter_names[DMABENCH_NR_COUNTERS] = {
+	"cycles", "instructions", "branch-misses", "cache-misses",
+};
+
+static const char rate_method[] =
+	"rate = operations (map+unmap pairs, timed, all threads and repeats) "
+	"per second of wall time, wall time being the sum over repeats of "
+	"wall_ticks (first thread's start to last thread's end) / tsc_khz; "
+	"with --clock icount per 1e9 instructions (wall_ticks are "
+	"instructions there); threads.csv: a thread's operations over the "
+	"same wall time, so that threads' rates add up to the point's";
+
+static const char pooling_method[] =
+	"a row pools the samples of all threads and repeats of its point; "
+	"threads.csv has each thread's own n, median, mean and rate; "
+	"spread = (max - min of the per-repeat medians) / pooled median, "
+	"empty for one repeat";
+
+static const char counters_method[] =
+	"rows with unit cycles, instructions, branch-misses, cache-misses: "
+	"op pair, n = operations (warmup + samples, all threads and repeats), "
+	"mean = PMU totals over the IRQ-off windows, kernel only, read just "
+	"outside each window / n; harness = the same of api none; other "
+	"statistics empty; absent where the kernel could not count them";
+
 const char *meta_unit(const char *clock)
 {
 	return strcmp(clock, "icount") ? "ns" : "instructions";
@@ -51,6 +76,10 @@ void meta_statistics(struct json *j)
 	json_obj_begin(j, "statistics");
 	json_str(j, "quantiles", stats_quantile_method);
 	json_str(j, "harness", meta_harness_method);
+	json_str(j, "interval", stats_ci_method);
+	json_str(j, "pooling", pooling_method);
+	json_str(j, "rate", rate_method);
+	json_str(j, "counters", counters_method);
 	json_obj_end(j);
 }
 
@@ -104,6 +133,58 @@ static void boot_kernel(struct json *j, const struct sys_info *si)
 	json_obj_end(j);
 }
 
+/* What the module said of its counters: all, some, or none, and why. */
+static void boot_counters(struct json *j, const struct boot_meta *b)
+{
+	int missing = 0;
+
+	if (b->counters <= 0) {
+		json_str(j, "counters", b->counters ? "unknown" : "not requested");
+		return;
+	}
+	for (int c = 0; c < DMABENCH_NR_COUNTERS; c++)
+		missing += b->cnt_err[c] != 0;
+	json_str(j, "counters", !missing ? "available" :
+		 missing == DMABENCH_NR_COUNTERS ? "unavailable" : "partial");
+	if (!missing)
+		return;
+	json_obj_begin(j, "reasons");
+	for (int c = 0; c < DMABENCH_NR_COUNTERS; c++)
+		if (b->cnt_err[c])
+			json_str(j, meta_counter_names[c], strerror(-b->cnt_err[c]));
+	json_obj_end(j);
+}
+
+static void boot_cpufreq(struct json *j, const struct cpufreq_info *cf)
+{
+	char cpu[16];
+
+	if (!cf)
+		return;
+	json_obj_begin(j, "cpufreq");
+	json_obj_begin(j, "scaling_governor");
+	for (size_t i = 0; i < cf->ncpus; i++) {
+		snprintf(cpu, sizeof(cpu), "%u", cf->cpu[i]);
+		json_str(j, cpu, cf->governor[i]);
+	}
+	json_obj_end(j);
+	json_str(j, "boost", cf->boost);
+	json_str(j, "intel_pstate_no_turbo", cf->no_turbo);
+	json_u64(j, "tsc_khz", cf->tsc_khz);
+	if (cf->flags_known) {
+		json_bool(j, "constant_tsc", cf->constant_tsc);
+		json_bool(j, "nonstop_tsc", cf->nonstop_tsc);
+	} else {
+		json_null(j, "constant_tsc");
+		json_null(j, "nonstop_tsc");
+	}
+	json_obj_end(j);
+	json_arr_begin(j, "warnings");
+	for (int i = 0; i < cf->nwarnings; i++)
+		json_str(j, NULL, cf->warning[i]);
+	json_arr_end(j);
+}
+
 static void boot_machine(struct json *j, const struct boot_meta *b)
 {
 	const struct sys_info *si = b->si;
@@ -113,6 +194,12 @@ static void boot_machine(struct json *j, const struct boot_meta *b)
 	json_int(j, "count", si->cpu_count);
 	json_bool(j, "flags_hypervisor", si->hypervisor);
 	json_int(j, "pinned", b->cpu);
+	json_arr_begin(j, "threads_cpus");
+	for (size_t i = 0; i < b->ncpus; i++)
+		json_u64(j, NULL, b->cpus[i]);
+	json_arr_end(j);
+	json_int(j, "node", b->node);
+	json_u64(j, "repeat", b->repeat);
 	json_obj_end(j);
 	json_str(j, "clocksource", si->clocksource);
 	json_obj_begin(j, "swiotlb");
@@ -129,7 +216,9 @@ static void boot_machine(struct json *j, const struct boot_meta *b)
 		json_null(j, "reason");
 	else
 		json_str(j, "reason", si->pmu_reason);
+	boot_counters(j, b);
 	json_obj_end(j);
+	boot_cpufreq(j, b->cf);
 }
 
 static void boot_module(struct json *j, const struct dmabench_info *info)
@@ -146,6 +235,8 @@ static void boot_module(struct json *j, const struct dmabench_info *info)
 	json_arr_end(j);
 	json_u64(j, "tsc_khz", info->tsc_khz);
 	json_u64(j, "max_samples", info->max_samples);
+	json_u64(j, "max_threads", info->max_threads);
+	json_u64(j, "max_buffers", info->max_buffers);
 	json_obj_end(j);
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "cpufreq.h"
 #include "dmabench_uapi.h"
 #include "json.h"
 #include "pcibind.h"
@@ -51,7 +52,16 @@ struct boot_meta {
 	int nnotes;
 	bool emulated;
 	int cpu;
+	const struct cpufreq_info *cf;		/* NULL: not recorded */
+	int counters;				/* 0 off, 1 probed, -1 unknown */
+	const int *cnt_err;			/* DMABENCH_NR_COUNTERS, probed */
+	int node;				/* --node */
+	unsigned int repeat;			/* --repeat */
+	const unsigned int *cpus;		/* the threads' CPUs, in order */
+	size_t ncpus;
 };
+
+extern const char *const meta_counter_names[DMABENCH_NR_COUNTERS];
 
 extern const char meta_harness_method[];
 

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cpufreq.h"
+#include "cpus.h"
 #include "dmabench_uapi.h"
 #include "meta.h"
 #include "names.h"
@@ -21,6 +23,9 @@
 #define MAX_SIZES	32
 #define MAX_NOTES	32
 #define MAX_NENTS	256	/* the module's limit (DMABENCH_MAX_NENTS) */
+#define MAX_LIST	16	/* values of --threads, --batch */
+#define MAX_BATCH	65536
+#define MAX_REPEAT	1000
 
 struct micro_opts {
 	unsigned int apis;		/* bit per enum dmabench_api */
@@ -42,6 +47,16 @@ struct micro_opts {
 	const char *part;		/* NULL: write a run directory */
 	const char *rev;
 	int cpu;			/* -1: the current CPU */
+	unsigned int threads[MAX_LIST];	/* thread counts, as given */
+	size_t nthreads;
+	unsigned int cpus[MAX_CPUS];	/* --cpus; none: online from --cpu */
+	size_t ncpus;
+	unsigned int batches[MAX_LIST];	/* mappings held at once */
+	size_t nbatches;
+	unsigned int working_set;	/* 0: each point's batch */
+	int node;			/* NUMA node of buffers, -1: CPU's */
+	bool counters;			/* ask for PMU counters */
+	unsigned int repeat;		/* runs per point, pooled */
 };
 
 struct micro {
@@ -64,8 +79,18 @@ struct micro {
 
 	struct outdir out;
 	FILE *summary;
-	uint64_t *ticks;			/* 3 * samples */
-	double *vals;				/* samples */
+	FILE *threads_csv;			/* opened at the first threads > 1 */
+	uint64_t *ticks;			/* repeat x threads x samples x 3 */
+	double *vals;				/* repeat x threads x samples */
+	double *scratch;			/* as many */
+	uint64_t *counters;			/* repeat x threads x counters */
+	unsigned int online[MAX_CPUS];		/* online CPUs, ascending */
+	size_t nonline;
+	unsigned int pick[MAX_CPUS];		/* threads' CPUs, in order */
+	size_t npick;
+	bool cnt_probed;			/* cnt_err is the probe's */
+	int cnt_err[DMABENCH_NR_COUNTERS];	/* 0 or -errno, from the probe */
+	struct cpufreq_info cf;
 	struct progress prog;
 };
 
@@ -77,6 +102,10 @@ unsigned int path_target(const struct micro *m, int path);
 int paths_plan(struct micro *m);
 int path_enter(struct micro *m, int path);
 unsigned int matrix_points(const struct micro *m);
+uint64_t matrix_ops(const struct micro *m);
+void matrix_pick_cpus(struct micro *m);
+unsigned int max_threads(const struct micro_opts *o);
+unsigned int point_working_set(const struct micro_opts *o, unsigned int batch);
 int matrix_run(struct micro *m);
 
 #endif

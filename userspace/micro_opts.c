@@ -14,16 +14,21 @@
 #include "util.h"
 
 #define DEFAULT_SIZES	"64,256,1K,4K,16K,64K,256K,1M,2M"
-#define QUICK_SIZES	"64,4K,64K,2M"
+#define QUICK_SIZES	"64,512,4K,64K,2M"
+#define QUICK_THREADS	"1,2"
+#define QUICK_BATCHES	"1,16"
 #define ALL_DIRS	((1U << DIR_COUNT) - 1)
 
 static const char usage[] =
 "usage: dmabench micro [options]\n"
 "\n"
-"Time DMA map and unmap over a matrix: api x path x size x dir, one\n"
-"DMABENCH_IOC_RUN per point.  Needs root and the dmabench module.\n"
-"Writes <out>/<date>-<release>-<random>/ (meta.json, summary.csv, samples/)\n"
-"and prints its path as the last line.\n"
+"Time DMA map and unmap over a matrix: api x path x size x dir x threads\n"
+"x batch, one DMABENCH_IOC_RUN per point (per repeat).  Needs root and the\n"
+"dmabench module.  Writes <out>/<date>-<release>-<random>/ (meta.json,\n"
+"summary.csv, samples/, and threads.csv when a point has several threads)\n"
+"and prints its path as the last line.  A samples/ file has the columns\n"
+"map,unmap,pair, preceded by thread when the point has more than one\n"
+"thread and by repeat when --repeat is over 1.\n"
 "\n"
 "What to time:\n"
 "  --api LIST        none,page,phys,single,resource,sg,iova (default: all);\n"
@@ -39,8 +44,21 @@ static const char usage[] =
 "  --skip-cpu-sync   map with DMA_ATTR_SKIP_CPU_SYNC\n"
 "  --samples N       timed operations per point (default 10000)\n"
 "  --warmup N        untimed operations first (default 1000)\n"
-"  --quick           sizes " QUICK_SIZES ", all dirs, 1000 samples,\n"
-"                    100 warmup (options given explicitly still win)\n"
+"  --threads LIST    threads timing at once, one per CPU (default 1)\n"
+"  --cpus LIST       CPUs for them, e.g. 0-3,8 (default: the online CPUs\n"
+"                    from --cpu up); N threads take the first N\n"
+"  --batch LIST      mappings held at once (default 1: map, unmap, repeat;\n"
+"                    K > 1: map K buffers, then unmap all K)\n"
+"  --working-set N   distinct buffers each thread cycles through, at least\n"
+"                    the largest batch (default: the point's batch)\n"
+"  --node N          NUMA node of the buffers (default -1: each CPU's own)\n"
+"  --no-counters     do not read the PMU counters (read by default where\n"
+"                    the kernel has them)\n"
+"  --repeat R        run each point R times; rows pool the repeats and\n"
+"                    spread compares their medians (default 1)\n"
+"  --quick           sizes " QUICK_SIZES ", all dirs, threads " QUICK_THREADS ",\n"
+"                    batch " QUICK_BATCHES ", 1000 samples, 100 warmup (options\n"
+"                    given explicitly still win)\n"
 "\n"
 "Where:\n"
 "  --pci BDF         a spare PCI device to lend to dmabench: the iommu-*\n"
@@ -69,6 +87,8 @@ enum {
 	OPT_API = 256, OPT_PATH, OPT_SIZE, OPT_DIR, OPT_NENTS, OPT_OFFSET,
 	OPT_SKIP_SYNC, OPT_SAMPLES, OPT_WARMUP, OPT_QUICK, OPT_PCI, OPT_CLOCK,
 	OPT_EMULATED, OPT_NOTE, OPT_OUT, OPT_PART, OPT_REV, OPT_CPU,
+	OPT_THREADS, OPT_CPUS, OPT_BATCH, OPT_WORKING_SET, OPT_NODE,
+	OPT_COUNTERS, OPT_NO_COUNTERS, OPT_REPEAT,
 };
 
 static const struct option options[] = {
@@ -90,13 +110,21 @@ static const struct option options[] = {
 	{ "part",		required_argument, NULL, OPT_PART },
 	{ "rev",		required_argument, NULL, OPT_REV },
 	{ "cpu",		required_argument, NULL, OPT_CPU },
+	{ "threads",		required_argument, NULL, OPT_THREADS },
+	{ "cpus",		required_argument, NULL, OPT_CPUS },
+	{ "batch",		required_argument, NULL, OPT_BATCH },
+	{ "working-set",	required_argument, NULL, OPT_WORKING_SET },
+	{ "node",		required_argument, NULL, OPT_NODE },
+	{ "counters",		no_argument,	   NULL, OPT_COUNTERS },
+	{ "no-counters",	no_argument,	   NULL, OPT_NO_COUNTERS },
+	{ "repeat",		required_argument, NULL, OPT_REPEAT },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* Which options were given, so that --quick only fills in the rest. */
 struct given {
-	bool sizes, dirs, samples, warmup, quick, out;
+	bool sizes, dirs, samples, warmup, quick, out, threads, batches;
 };
 
 static int uint_opt(const char *name, const char *arg, uint64_t max,
@@ -110,6 +138,68 @@ static int uint_opt(const char *name, const char *arg, uint64_t max,
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+/* "1,2,4": distinct values from 1 to max, in the order given. */
+static int list_opt(const char *name, const char *arg, uint64_t max,
+		    unsigned int *vals, size_t *n)
+{
+	char err[160], tok[32];
+	size_t len;
+	uint64_t v;
+
+	*n = 0;
+	do {
+		len = strcspn(arg, ",");
+		snprintf(tok, sizeof(tok), "%.*s", (int)len, arg);
+		if (parse_uint(tok, max, &v, err, sizeof(err))) {
+			warnx("--%s %s", name, err);
+			return -1;
+		}
+		if (!v) {
+			warnx("--%s 0: the least is 1", name);
+			return -1;
+		}
+		for (size_t i = 0; i < *n; i++) {
+			if (vals[i] == v) {
+				warnx("--%s: %llu given twice", name,
+				      (unsigned long long)v);
+				return -1;
+			}
+		}
+		if (*n == MAX_LIST) {
+			warnx("--%s: at most %d values", name, MAX_LIST);
+			return -1;
+		}
+		vals[(*n)++] = v;
+		arg += len + 1;
+	} while (arg[-1] == ',');
+	return 0;
+}
+
+static int cpus_opt(struct micro_opts *o, const char *arg)
+{
+	char err[160];
+
+	if (!parse_cpu_list(arg, o->cpus, MAX_CPUS, &o->ncpus, err, sizeof(err)))
+		return 0;
+	warnx("--cpus %s", err);
+	return -1;
+}
+
+/* -1, or a node number. */
+static int node_opt(struct micro_opts *o, const char *arg)
+{
+	unsigned int v;
+
+	if (!strcmp(arg, "-1")) {
+		o->node = -1;
+		return 0;
+	}
+	if (uint_opt("node", arg, 1023, &v))
+		return -1;
+	o->node = v;
 	return 0;
 }
 
@@ -161,6 +251,44 @@ static int clock_opt(struct micro_opts *o, const char *arg)
 	}
 	o->clock = arg;
 	return 0;
+}
+
+/* The options of the threads, batch and repeat dimensions. */
+static int more_opt(struct micro_opts *o, struct given *g, int c, char *arg)
+{
+	switch (c) {
+	case OPT_THREADS:
+		g->threads = true;
+		return list_opt("threads", arg, MAX_CPUS, o->threads,
+				&o->nthreads);
+	case OPT_CPUS:
+		return cpus_opt(o, arg);
+	case OPT_BATCH:
+		g->batches = true;
+		return list_opt("batch", arg, MAX_BATCH, o->batches,
+				&o->nbatches);
+	case OPT_WORKING_SET:
+		if (uint_opt("working-set", arg, MAX_BATCH, &o->working_set))
+			return -1;
+		if (o->working_set)
+			return 0;
+		warnx("--working-set 0: a thread needs at least one buffer");
+		return -1;
+	case OPT_NODE:
+		return node_opt(o, arg);
+	case OPT_COUNTERS:
+	case OPT_NO_COUNTERS:
+		o->counters = c == OPT_COUNTERS;
+		return 0;
+	case OPT_REPEAT:
+		if (uint_opt("repeat", arg, MAX_REPEAT, &o->repeat))
+			return -1;
+		if (o->repeat)
+			return 0;
+		warnx("--repeat 0: run each point at least once");
+		return -1;
+	}
+	return -1;
 }
 
 static int one_opt(struct micro_opts *o, struct given *g, int c, char *arg)
@@ -247,7 +375,7 @@ static int one_opt(struct micro_opts *o, struct given *g, int c, char *arg)
 		o->cpu = v;
 		return 0;
 	}
-	return -1;
+	return more_opt(o, g, c, arg);
 }
 
 static void defaults(struct micro_opts *o, const struct given *g)
@@ -263,6 +391,12 @@ static void defaults(struct micro_opts *o, const struct given *g)
 		o->samples = g->quick ? 1000 : 10000;
 	if (!g->warmup)
 		o->warmup = g->quick ? 100 : 1000;
+	if (!g->threads)
+		list_opt("threads", g->quick ? QUICK_THREADS : "1", MAX_CPUS,
+			 o->threads, &o->nthreads);
+	if (!g->batches)
+		list_opt("batch", g->quick ? QUICK_BATCHES : "1", MAX_BATCH,
+			 o->batches, &o->nbatches);
 	if (!o->apis)
 		o->apis = (1U << DMABENCH_API_COUNT) - 1;
 	/* The harness runs everywhere: net_median needs it. */
@@ -271,6 +405,51 @@ static void defaults(struct micro_opts *o, const struct given *g)
 		o->rev = getenv("DMABENCH_REV");
 	if (!o->rev || !*o->rev)
 		o->rev = "unknown";
+}
+
+static unsigned int list_max(const unsigned int *v, size_t n)
+{
+	unsigned int max = 0;
+
+	for (size_t i = 0; i < n; i++)
+		max = v[i] > max ? v[i] : max;
+	return max;
+}
+
+unsigned int max_threads(const struct micro_opts *o)
+{
+	return list_max(o->threads, o->nthreads);
+}
+
+/* Buffers a thread cycles through at a point with this batch. */
+unsigned int point_working_set(const struct micro_opts *o, unsigned int batch)
+{
+	return o->working_set ? o->working_set : batch;
+}
+
+/* What only the options together can say is wrong. */
+static int check_dims(const struct micro_opts *o)
+{
+	unsigned int batch = list_max(o->batches, o->nbatches);
+
+	if (o->working_set && o->working_set < batch) {
+		warnx("--working-set %u with --batch %u: a batch needs as many distinct buffers",
+		      o->working_set, batch);
+		return -1;
+	}
+	if (o->ncpus && o->ncpus < max_threads(o))
+		warnx("warning: --cpus names %zu CPUs: points with more threads will be unsupported rows",
+		      o->ncpus);
+	return 0;
+}
+
+static int check_part(const struct micro_opts *o, const struct given *g)
+{
+	if (o->part && g->out) {
+		warnx("--part and --out exclude each other: a part is one directory, not a run");
+		return -1;
+	}
+	return 0;
 }
 
 static void bad_option(char **argv, int c)
@@ -294,6 +473,9 @@ int micro_parse(int argc, char **argv, struct micro_opts *o)
 	o->clock = "tsc";
 	o->out = "results";
 	o->cpu = -1;
+	o->node = -1;
+	o->counters = true;
+	o->repeat = 1;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -319,9 +501,7 @@ int micro_parse(int argc, char **argv, struct micro_opts *o)
 		      o->offset, (unsigned long long)o->sizes[o->nsizes - 1]);
 		return -1;
 	}
-	if (o->part && g.out) {
-		warnx("--part and --out exclude each other: a part is one directory, not a run");
+	if (check_part(o, &g))
 		return -1;
-	}
-	return 0;
+	return check_dims(o);
 }

@@ -33,6 +33,16 @@ int module_info(int fd, struct dmabench_info *info)
 	return ioctl(fd, DMABENCH_IOC_INFO, info) < 0 ? -errno : 0;
 }
 
+/* A run of one thread on the caller's CPU, one buffer mapped at a time. */
+void module_run_init(struct dmabench_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->batch = 1;
+	run->working_set = 1;
+	run->threads = 1;
+	run->node = -1;
+}
+
 /* The caller fills the inputs; version and size are set here. */
 int module_run(int fd, struct dmabench_run *run)
 {

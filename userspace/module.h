@@ -13,6 +13,7 @@
 int module_open(void);
 void module_close(int fd);
 int module_info(int fd, struct dmabench_info *info);
+void module_run_init(struct dmabench_run *run);
 int module_run(int fd, struct dmabench_run *run);
 const char *module_strerror(int err);
 

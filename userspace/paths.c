@@ -35,7 +35,7 @@ static int probe(struct micro *m, unsigned int target, struct dmabench_run *run)
 	uint64_t ticks[OP_COUNT];
 	int err;
 
-	memset(run, 0, sizeof(*run));
+	module_run_init(run);
 	run->api = DMABENCH_API_PAGE;
 	run->target = target;
 	run->dir = DIR_TO_DEVICE;

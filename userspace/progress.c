@@ -4,8 +4,8 @@
  *
  *	[ 12/84] phys iommu-lazy 4096 B to_device ... 3.1 s, about 2m40s left
  *
- * The time left is the points still to run times their operations
- * (warmup + samples), at the time per operation measured so far.
+ * The time left is the operations still to run (warmup + samples, of
+ * every thread and repeat), at the time per operation measured so far.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,11 +26,12 @@ int fmt_duration(char *buf, size_t size, double secs)
 }
 
 void progress_init(struct progress *p, unsigned int total,
-		   uint64_t ops_per_point)
+		   uint64_t total_ops)
 {
 	memset(p, 0, sizeof(*p));
 	p->total = total;
-	p->ops_per_point = ops_per_point;
+	p->total_ops = total_ops;
+	p->point_ops = total ? total_ops / total : 0;
 }
 
 void progress_begin(struct progress *p, const char *label)
@@ -47,7 +48,10 @@ static double seconds_left(const struct progress *p)
 {
 	if (!p->ops_done)
 		return 0;
-	return p->busy / p->ops_done * p->ops_per_point * (p->total - p->done);
+	if (p->ops_done + p->ops_skipped >= p->total_ops)
+		return 0;
+	return p->busy / p->ops_done *
+	       (p->total_ops - p->ops_done - p->ops_skipped);
 }
 
 /* msg NULL: the point ran for secs.  Otherwise msg says why it did not. */
@@ -57,11 +61,12 @@ void progress_end(struct progress *p, double secs, const char *msg)
 
 	p->done++;
 	if (msg) {
+		p->ops_skipped += p->point_ops;
 		fprintf(stderr, "%s\n", msg);
 		return;
 	}
 	p->busy += secs;
-	p->ops_done += p->ops_per_point;
+	p->ops_done += p->point_ops;
 	fmt_duration(left, sizeof(left), seconds_left(p));
 	if (p->done < p->total)
 		fprintf(stderr, "%.1f s, about %s left\n", secs, left);

@@ -12,14 +12,16 @@
 struct progress {
 	unsigned int total;	/* points in the matrix */
 	unsigned int done;	/* points finished, run or not */
-	uint64_t ops_per_point;	/* warmup + samples */
+	uint64_t total_ops;	/* warmup + samples, all threads and repeats */
+	uint64_t point_ops;	/* of the point under way */
 	uint64_t ops_done;	/* by the points that ran */
+	uint64_t ops_skipped;	/* by the points that did not */
 	double busy;		/* seconds the points that ran took */
 	bool estimated;		/* the first whole-matrix estimate is out */
 };
 
 void progress_init(struct progress *p, unsigned int total,
-		   uint64_t ops_per_point);
+		   uint64_t total_ops);
 void progress_begin(struct progress *p, const char *label);
 void progress_end(struct progress *p, double secs, const char *msg);
 int fmt_duration(char *buf, size_t size, double secs);

@@ -225,26 +225,45 @@ static const char *opt_num(char *buf, size_t size, bool have, double v)
 	return have && !csv_fmt_num(buf, size, v) ? buf : "";
 }
 
+/* batch 1 maps and unmaps in turn; more hold that many mappings at once. */
+const char *summary_pattern(unsigned int batch)
+{
+	return batch > 1 ? "batch" : "pair";
+}
+
+static unsigned int at_least_1(unsigned int v)
+{
+	return v ? v : 1;
+}
+
 void summary_row(FILE *f, const struct summary_row *r)
 {
 	static const struct stats nothing;
 	const struct stats *st = r->st ? r->st : &nothing;
-	bool have = r->st, net = have && r->has_harness;
-	char v[9][32], size[24], n[24], nents[16], offset[16], attrs[16];
-	char boot[16];
+	bool have = r->st && !r->mean_only;
+	bool net = have && r->has_harness;
+	char v[16][32], size[24], n[24], nents[16], offset[16], attrs[16];
+	char boot[16], threads[16], batch[16], ws[16];
 	const char *field[SUMMARY_FIELDS] = {
-		r->api, r->path, size, r->dir, "1", r->op, r->unit, n,
+		r->api, r->path, size, r->dir, threads, r->op, r->unit, n,
 		opt_num(v[0], sizeof(v[0]), have, st->min),
 		opt_num(v[1], sizeof(v[1]), have, st->median),
 		opt_num(v[2], sizeof(v[2]), have, st->p90),
 		opt_num(v[3], sizeof(v[3]), have, st->p99),
 		opt_num(v[4], sizeof(v[4]), have, st->max),
-		opt_num(v[5], sizeof(v[5]), have, st->mean),
+		opt_num(v[5], sizeof(v[5]), r->st, st->mean),
 		opt_num(v[6], sizeof(v[6]), r->has_harness, r->harness),
 		opt_num(v[7], sizeof(v[7]), net, st->median - r->harness),
 		nents, offset, attrs, r->observed, r->status, r->note, boot,
 		r->samples,
 		opt_num(v[8], sizeof(v[8]), have, r->max_irqoff),
+		summary_pattern(r->batch), batch, ws,
+		opt_num(v[9], sizeof(v[9]), r->has_rate, r->rate),
+		opt_num(v[10], sizeof(v[10]), r->has_ci, r->ci_low),
+		opt_num(v[11], sizeof(v[11]), r->has_ci, r->ci_high),
+		opt_num(v[12], sizeof(v[12]), r->has_ci, r->mad),
+		r->has_ci ? stats_ci_flag(st->median, r->ci_low, r->ci_high) : "",
+		opt_num(v[13], sizeof(v[13]), r->has_spread, r->spread),
 	};
 
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);
@@ -253,5 +272,41 @@ void summary_row(FILE *f, const struct summary_row *r)
 	snprintf(offset, sizeof(offset), "%u", r->offset);
 	snprintf(attrs, sizeof(attrs), "%u", r->attrs);
 	snprintf(boot, sizeof(boot), "%u", r->boot);
+	snprintf(threads, sizeof(threads), "%u", at_least_1(r->threads));
+	snprintf(batch, sizeof(batch), "%u", at_least_1(r->batch));
+	snprintf(ws, sizeof(ws), "%u", at_least_1(r->working_set));
 	csv_write_record(f, field, SUMMARY_FIELDS);
+}
+
+void threads_header(FILE *f)
+{
+	fputs(THREADS_HEADER "\n", f);
+}
+
+void threads_row(FILE *f, const struct thread_row *t)
+{
+	const struct summary_row *r = t->point;
+	char size[24], threads[16], nents[16], offset[16], attrs[16];
+	char batch[16], ws[16], boot[16], thread[16], cpu[16], n[24];
+	char v[3][32];
+	const char *field[THREADS_FIELDS] = {
+		r->api, r->path, size, r->dir, threads, nents, offset, attrs,
+		summary_pattern(r->batch), batch, ws, boot, thread, cpu, t->op,
+		r->unit, n, opt_num(v[0], sizeof(v[0]), true, t->median),
+		opt_num(v[1], sizeof(v[1]), true, t->mean),
+		opt_num(v[2], sizeof(v[2]), true, t->rate),
+	};
+
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);
+	snprintf(threads, sizeof(threads), "%u", at_least_1(r->threads));
+	snprintf(nents, sizeof(nents), "%u", r->nents);
+	snprintf(offset, sizeof(offset), "%u", r->offset);
+	snprintf(attrs, sizeof(attrs), "%u", r->attrs);
+	snprintf(batch, sizeof(batch), "%u", at_least_1(r->batch));
+	snprintf(ws, sizeof(ws), "%u", at_least_1(r->working_set));
+	snprintf(boot, sizeof(boot), "%u", r->boot);
+	snprintf(thread, sizeof(thread), "%u", t->thread);
+	snprintf(cpu, sizeof(cpu), "%u", t->cpu);
+	snprintf(n, sizeof(n), "%zu", t->n);
+	csv_write_record(f, field, THREADS_FIELDS);
 }

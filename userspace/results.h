@@ -22,8 +22,8 @@
 #define SUMMARY_HEADER \
 	"api,path,size,dir,threads,op,unit,n,min,median,p90,p99,max,mean," \
 	"harness,net_median,nents,offset,attrs,observed,status,note,boot,samples," \
-	"max_irqoff"
-#define SUMMARY_FIELDS	25
+	"max_irqoff,pattern,batch,working_set,rate,ci_low,ci_high,mad,flag,spread"
+#define SUMMARY_FIELDS	34
 #define SUMMARY_BOOT	22	/* index of the boot column */
 #define SUMMARY_SAMPLES	23	/* index of the samples column */
 
@@ -65,7 +65,37 @@ struct summary_row {
 	unsigned int boot;
 	const char *samples;	/* relative path, "" if none */
 	double max_irqoff;	/* longest IRQ-off window, in unit */
+	unsigned int threads;	/* 0 counts as 1 */
+	unsigned int batch;	/* 0 counts as 1 */
+	unsigned int working_set;	/* 0 counts as 1 */
+	bool mean_only;		/* a counter row: n and mean, no quantiles */
+	bool has_rate;
+	double rate;		/* operations per second (or 1e9 instructions) */
+	bool has_ci;
+	double ci_low, ci_high, mad;
+	bool has_spread;
+	double spread;		/* of the per-repeat medians, over the median */
 };
+
+/* threads.csv: per-thread figures of points with more than one thread. */
+#define THREADS_HEADER \
+	"api,path,size,dir,threads,nents,offset,attrs,pattern,batch," \
+	"working_set,boot,thread,cpu,op,unit,n,median,mean,rate"
+#define THREADS_FIELDS	20
+#define THREADS_BOOT	11	/* index of the boot column */
+
+struct thread_row {
+	const struct summary_row *point;	/* the key columns */
+	unsigned int thread;
+	unsigned int cpu;
+	const char *op;
+	size_t n;
+	double median, mean, rate;
+};
+
+void threads_header(FILE *f);
+void threads_row(FILE *f, const struct thread_row *t);
+const char *summary_pattern(unsigned int batch);
 
 void summary_header(FILE *f);
 void summary_row(FILE *f, const struct summary_row *r);

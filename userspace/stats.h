@@ -23,4 +23,12 @@ extern const char stats_quantile_method[];
 double stats_quantile(const double *sorted, size_t n, unsigned int permille);
 int stats_compute(double *v, size_t n, struct stats *st);
 
+/* stats_ci.c: confidence interval of the median, MAD, the wide-ci flag. */
+extern const char stats_ci_method[];
+
+double stats_binom_tail(size_t n, double p, size_t m);
+int stats_median_ci(const double *sorted, size_t n, double *low, double *high);
+double stats_mad(const double *v, size_t n, double median, double *scratch);
+const char *stats_ci_flag(double median, double low, double high);
+
 #endif

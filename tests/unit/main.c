@@ -2,6 +2,8 @@
 /*
  * dmabench unit tests: run every group, print TAP.
  */
+#include "compare_tests.h"
+#include "micro_tests.h"
 #include "tap.h"
 
 int main(void)
@@ -12,5 +14,10 @@ int main(void)
 	test_json();
 	test_misc();
 	test_collect();
+	test_micro_opts();
+	test_median_ci();
+	test_summary_cols();
+	test_cmpstats();
+	test_compare();
 	return tap_done();
 }

@@ -57,13 +57,19 @@ static void make_part(const char *name, const char *unit, const char *release,
 	snprintf(file, sizeof(file), "samples/page-%s-4096-to_device.csv", path);
 	snprintf(csv, sizeof(csv),
 		 SUMMARY_HEADER "\n"
-		 "page,%s,4096,to_device,1,map,%s,2,1,1.5,1.9,1.99,2,1.5,0.5,1,1,0,0,direct,ok,%s,0,%s,7\n"
-		 "page,%s,4096,to_device,1,unmap,%s,2,1,1,1,1,1,1,0.5,0.5,1,0,0,direct,ok,,0,%s,7\n"
-		 "phys,%s,4096,to_device,1,map,%s,0,,,,,,,0.5,,1,0,0,none,unsupported,"
-		 "\"dma_map_phys not in this kernel (added in Linux 6.18)\",0,,\n",
+		 "page,%s,4096,to_device,2,map,%s,2,1,1.5,1.9,1.99,2,1.5,0.5,1,1,0,0,direct,ok,%s,0,%s,7,"
+		 "batch,16,32,1000,1,2,0.5,wide-ci,0.25\n"
+		 "page,%s,4096,to_device,2,unmap,%s,2,1,1,1,1,1,1,0.5,0.5,1,0,0,direct,ok,,0,%s,7,"
+		 "batch,16,32,1000,1,1,0,,0.25\n"
+		 "phys,%s,4096,to_device,2,map,%s,0,,,,,,,0.5,,1,0,0,none,unsupported,"
+		 "\"dma_map_phys not in this kernel (added in Linux 6.18)\",0,,,batch,16,32,,,,,,\n",
 		 path, unit, note, file, path, unit, file, path, unit);
 	put(dir, "summary.csv", csv);
 	put(dir, file, "map,unmap,pair\n1,1,2\n2,1,3\n");
+	if (!strcmp(name, "p2"))	/* p1 has no threads.csv: it need not */
+		put(dir, "threads.csv", THREADS_HEADER "\n"
+		    "page,iommu-lazy,4096,to_device,2,1,0,0,batch,16,32,0,0,0,pair,ns,2,2.5,2.5,500\n"
+		    "page,iommu-lazy,4096,to_device,2,1,0,0,batch,16,32,0,1,3,pair,ns,2,2.5,2.5,500\n");
 }
 
 static char *slurp(const char *dir, const char *name)
@@ -161,8 +167,21 @@ static void check_summary(const char *run)
 	check_field(csv, 5, 21, "dma_map_phys not in this kernel (added in Linux 6.18)",
 		    "unsupported note survives");
 	check_field(csv, 3, 9, "1.5", "values untouched");
+	check_field(csv, 0, 4, "2", "threads column kept");
+	check_field(csv, 3, 25, "batch", "pattern column kept");
+	check_field(csv, 3, 32, "wide-ci", "flag column kept");
+	check_field(csv, 4, 33, "0.25", "spread column kept");
 	copy = slurp(run, "samples/boot1/page-iommu-lazy-4096-to_device.csv");
 	is_str(copy, "map,unmap,pair\n1,1,2\n2,1,3\n", "samples copied");
+	free(copy);
+	copy = slurp(run, "threads.csv");
+	ok(copy && !strncmp(copy, THREADS_HEADER "\n", strlen(THREADS_HEADER) + 1),
+	   "threads.csv merged, with its header");
+	if (copy) {
+		check_field(copy, 0, THREADS_BOOT, "1", "threads.csv boot renumbered");
+		check_field(copy, 1, 13, "3", "threads.csv cpu kept");
+		ok(!field(copy, 2, 0), "threads.csv: two rows, p1 had none");
+	}
 	free(copy);
 	free(csv);
 }

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmabench compare: options.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "names.h"
+#include "parse.h"
+#include "util.h"
+
+const char cmp_usage[] =
+"usage: dmabench compare [options] RUN_A RUN_B\n"
+"       dmabench compare [options] --within RUN --a API --b API\n"
+"\n"
+"Compare two sets of results point by point: kernel A against kernel B\n"
+"(two run directories), or with --within, api A against api B in one run.\n"
+"A side may pool runs given as RUN1,RUN2,... (say, one per boot of the\n"
+"same kernel): their samples are pooled per point, and the spread of the\n"
+"runs' own medians is shown besides.\n"
+"\n"
+"At each point both sides have (same api, path, size, dir, threads, op,\n"
+"unit, nents, offset, attrs, and pattern, batch, working_set where runs\n"
+"have them; with --within, all but the api) it shows the median of each\n"
+"side's raw samples, the change B/A - 1 with its 95 %\n"
+"interval (percentile bootstrap of the medians), the two-sided\n"
+"Mann-Whitney U p-value adjusted by Holm-Bonferroni over all points\n"
+"compared, and a verdict on B: 'faster' or 'slower' when the adjusted p\n"
+"is below --alpha, |change| is over --threshold and the interval excludes\n"
+"0; 'same' otherwise.  Points one side lacks, rows whose status is not\n"
+"ok and rows without samples (a counter's mean) are listed after the\n"
+"table.  Runs that differ in unit, emulation or clock source are refused.\n"
+"\n"
+"  --within RUN      compare two apis of RUN (or RUN1,RUN2,...)\n"
+"  --a API, --b API  with --within: the api of A and of B\n"
+"  --op LIST         map,unmap,pair (default: all)\n"
+"  --path LIST       only these paths\n"
+"  --api LIST        only these apis (comparing runs)\n"
+"  --format FMT      text (default: plain ASCII, under 80 columns, for a\n"
+"                    mail), csv or md (a Markdown table)\n"
+"  --bootstrap N     resamples for the interval (default 2000, at least 100)\n"
+"  --seed N          of the resampling (default 1): same seed, same output\n"
+"  --threshold PCT   smallest change called faster or slower (default 1)\n"
+"  --alpha P         significance level after correction (default 0.05)\n"
+"  --cross           compare runs that differ in unit, emulation or clock\n"
+"                    source anyway, points matched whatever their unit,\n"
+"                    under a warning\n"
+"  -h, --help        this text\n";
+
+enum {
+	OPT_WITHIN = 256, OPT_A, OPT_B, OPT_OP, OPT_PATH, OPT_API, OPT_FORMAT,
+	OPT_BOOTSTRAP, OPT_SEED, OPT_THRESHOLD, OPT_ALPHA, OPT_CROSS,
+};
+
+static const struct option options[] = {
+	{ "within",	required_argument, NULL, OPT_WITHIN },
+	{ "a",		required_argument, NULL, OPT_A },
+	{ "b",		required_argument, NULL, OPT_B },
+	{ "op",		required_argument, NULL, OPT_OP },
+	{ "path",	required_argument, NULL, OPT_PATH },
+	{ "api",	required_argument, NULL, OPT_API },
+	{ "format",	required_argument, NULL, OPT_FORMAT },
+	{ "bootstrap",	required_argument, NULL, OPT_BOOTSTRAP },
+	{ "seed",	required_argument, NULL, OPT_SEED },
+	{ "threshold",	required_argument, NULL, OPT_THRESHOLD },
+	{ "alpha",	required_argument, NULL, OPT_ALPHA },
+	{ "cross",	no_argument,	   NULL, OPT_CROSS },
+	{ "help",	no_argument,	   NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int names_opt(const char *name, const char *arg,
+		     const char *const *names, size_t count, unsigned int *mask)
+{
+	char err[200];
+
+	if (parse_name_list(arg, names, count, mask, err, sizeof(err))) {
+		warnx("--%s %s", name, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int api_opt(const char *name, const char *arg, const char **api)
+{
+	unsigned int mask;
+
+	if (names_opt(name, arg, api_names, DMABENCH_API_COUNT, &mask))
+		return -1;
+	if (mask & (mask - 1)) {
+		warnx("--%s %s: one api", name, arg);
+		return -1;
+	}
+	*api = arg;
+	return 0;
+}
+
+/* A decimal number in [min, max]. */
+static int real_opt(const char *name, const char *arg, double min, double max,
+		    double *out)
+{
+	char *end;
+	double v;
+
+	v = strtod(arg, &end);
+	if (end == arg || *end || !isfinite(v) || v < min || v > max) {
+		warnx("--%s %s: want a number from %g to %g", name, arg, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int uint_opt(const char *name, const char *arg, uint64_t max,
+		    uint64_t *out)
+{
+	char err[160];
+
+	if (parse_uint(arg, max, out, err, sizeof(err))) {
+		warnx("--%s %s", name, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int format_opt(const char *arg, enum cmp_format *f)
+{
+	static const char *const names[] = { "text", "csv", "md" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(arg, names[i])) {
+			*f = (enum cmp_format)i;
+			return 0;
+		}
+	}
+	warnx("--format %s: choose text, csv or md", arg);
+	return -1;
+}
+
+static int one_opt(int c, const char *arg, struct cmp_opts *o)
+{
+	uint64_t v;
+	double pct;
+
+	switch (c) {
+	case OPT_WITHIN:
+		o->within = true;
+		o->run[0] = o->run[1] = arg;
+		return 0;
+	case OPT_A:
+		return api_opt("a", arg, &o->api[0]);
+	case OPT_B:
+		return api_opt("b", arg, &o->api[1]);
+	case OPT_OP:
+		return names_opt("op", arg, op_names, OP_COUNT, &o->ops);
+	case OPT_PATH:
+		return names_opt("path", arg, path_names, PATH_COUNT, &o->paths);
+	case OPT_API:
+		return names_opt("api", arg, api_names, DMABENCH_API_COUNT,
+				 &o->apis);
+	case OPT_FORMAT:
+		return format_opt(arg, &o->format);
+	case OPT_BOOTSTRAP:
+		if (uint_opt("bootstrap", arg, 10000000, &v))
+			return -1;
+		if (v < 100) {
+			warnx("--bootstrap %s: at least 100, for a 2.5th percentile worth printing",
+			      arg);
+			return -1;
+		}
+		o->reps = v;
+		return 0;
+	case OPT_SEED:
+		return uint_opt("seed", arg, UINT64_MAX, &o->seed);
+	case OPT_THRESHOLD:
+		if (real_opt("threshold", arg, 0, 1000, &pct))
+			return -1;
+		o->threshold = pct / 100;
+		return 0;
+	case OPT_ALPHA:
+		return real_opt("alpha", arg, 0, 1, &o->alpha);
+	case OPT_CROSS:
+		o->cross = true;
+		return 0;
+	}
+	return -1;
+}
+
+/* What the options say together, once all are read. */
+static int check_opts(struct cmp_opts *o, int npos)
+{
+	if (o->within) {
+		if (!o->api[0] || !o->api[1]) {
+			warnx("--within needs --a API and --b API (e.g. --a page --b phys)");
+			return -1;
+		}
+		if (!strcmp(o->api[0], o->api[1])) {
+			warnx("--a and --b are both %s: name two apis", o->api[0]);
+			return -1;
+		}
+		if (o->apis) {
+			warnx("--api: not with --within, where --a and --b choose the apis");
+			return -1;
+		}
+		if (npos) {
+			warnx("--within RUN takes no other run (see dmabench compare --help)");
+			return -1;
+		}
+		return 0;
+	}
+	if (o->api[0] || o->api[1]) {
+		warnx("--a and --b go with --within (to compare two runs, filter with --api)");
+		return -1;
+	}
+	if (npos != 2) {
+		warnx("name two runs, RUN_A and RUN_B (see dmabench compare --help)");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Fill o from argv; returns 0 to go on, 1 for --help (cmp_usage), -1 on
+ * an error (already reported).
+ */
+int cmp_parse(int argc, char **argv, struct cmp_opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->reps = 2000;
+	o->seed = 1;
+	o->threshold = 0.01;
+	o->alpha = 0.05;
+	opterr = 0;
+	optind = 0;	/* GNU: start afresh; the tests call us again */
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			return 1;
+		case ':':
+			warnx("%s needs a value (see dmabench compare --help)",
+			      argv[optind - 1]);
+			return -1;
+		case '?':
+			warnx("unknown option '%s' (see dmabench compare --help)",
+			      argv[optind - 1]);
+			return -1;
+		default:
+			if (one_opt(c, optarg, o))
+				return -1;
+		}
+	}
+	if (check_opts(o, argc - optind))
+		return -1;
+	if (!o->within) {
+		o->run[0] = argv[optind];
+		o->run[1] = argv[optind + 1];
+	}
+	return 0;
+}
