@@ -14,11 +14,14 @@ out=build/test-results
 rm -rf "$out"
 mkdir -p "$out"
 
-# vm_bench NAME SERIES: one lab run; prints its run directory.
+# vm_bench NAME SERIES [options]: one lab run; prints its run directory.
 vm_bench() {
-	run_logged "$1" lab/vm-bench.sh --kernel "$2" --dma all --icount \
-		--quick --out "$out" >&2 || return 1
-	tail -n 1 "$logs/$1.log"
+	local name=$1 series=$2
+	shift 2
+	[ $# -gt 0 ] || set -- --dma all --icount
+	run_logged "$name" lab/vm-bench.sh --kernel "$series" --quick \
+		--out "$out" "$@" >&2 || return 1
+	tail -n 1 "$logs/$name.log"
 }
 
 # assert: checkrun.py's PASS/FAIL lines, as test points.
@@ -49,5 +52,12 @@ if [ -n "${first:-}" ] && second=$(vm_bench vm-bench-7.3-again 7.3); then
 	assert same "$first" "$second"
 else
 	check "a second 7.3 run for the determinism check" false
+fi
+
+# Timed by the TSC on a guest with two vCPUs: threads, batches, no PMU.
+if run=$(vm_bench vm-bench-7.3-threads 7.3 --dma direct); then
+	assert matrix "$run"
+else
+	check "a 7.3 run with two vCPUs" false
 fi
 finish
