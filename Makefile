@@ -5,6 +5,8 @@
 #   make test           the test suite (TAP, read by prove)
 #   make vm-bench KERNEL=7.3 DMA=all ICOUNT=1 QUICK=1
 #                       one kernel in the VM lab
+#   make plots RUN=<run> [BASE=<run>]    gnuplot images into <run>/plots/
+#   make report RUN=<run> [BASE=<run>]   <run>/report.md
 #   make module         build bench-module/dmabench.ko for the running kernel
 #   make userspace      build userspace/dmabench
 
@@ -29,6 +31,14 @@ vm-bench:
 	lab/vm-bench.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick)
 
+plots:
+	@test -n "$(RUN)" || { echo "usage: make plots RUN=<run> [BASE=<run>]" >&2; exit 2; }
+	scripts/plots.sh "$(RUN)" $(BASE)
+
+report:
+	@test -n "$(RUN)" || { echo "usage: make report RUN=<run> [BASE=<run>]" >&2; exit 2; }
+	scripts/report.sh "$(RUN)" $(BASE)
+
 module:
 	$(MAKE) -C bench-module KDIR=$(KDIR)
 
@@ -40,4 +50,4 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: bench test vm-bench module userspace clean
+.PHONY: bench test vm-bench plots report module userspace clean
