@@ -5,6 +5,8 @@
 #   make test           the test suite (TAP, read by prove)
 #   make vm-bench KERNEL=7.3 DMA=all ICOUNT=1 QUICK=1
 #                       one kernel in the VM lab
+#   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
+#                       both kernels in the lab, compared, plotted, reported
 #   make plots RUN=<run> [BASE=<run>]    gnuplot images into <run>/plots/
 #   make report RUN=<run> [BASE=<run>]   <run>/report.md
 #   make module         build bench-module/dmabench.ko for the running kernel
@@ -31,6 +33,11 @@ vm-bench:
 	lab/vm-bench.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick)
 
+vm-compare:
+	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }
+	lab/vm-compare.sh $(A) $(B) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
+		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick)
+
 plots:
 	@test -n "$(RUN)" || { echo "usage: make plots RUN=<run> [BASE=<run>]" >&2; exit 2; }
 	scripts/plots.sh "$(RUN)" $(BASE)
@@ -50,4 +57,4 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: bench test vm-bench plots report module userspace clean
+.PHONY: bench test vm-bench vm-compare plots report module userspace clean

@@ -3,7 +3,8 @@
 # one script inside, and return its exit status.  The guest's root is the lab
 # root; the repository is /dmabench in it, writable only below RWDIR.  The
 # kernel's console goes to SCRIPT.console beside the script (its last lines
-# are shown when the boot fails); the script's own output to ours.
+# are shown when the boot fails); the script's own output to our stderr, so
+# that a caller's stdout carries only what it prints itself.
 #
 # Usage: lab/boot.sh BUILD RWDIR CPUS "QEMU OPTIONS" "KERNEL ARGS" SCRIPT
 #   BUILD   the directory lab/build.sh printed
@@ -27,10 +28,10 @@ status=0
 timeout "${DMABENCH_BOOT_TIMEOUT:-3600}" \
 	"$repo/lab/chroot.sh" "$root" "${binds[@]}" \
 	vng -v -r "$KIMAGE" --disable-kvm --disable-microvm \
-	--cpus "$cpus" --memory 2G --qemu-opts="$qemu -no-reboot" \
+	--cpus "$cpus" --memory 4G --qemu-opts="$qemu -no-reboot" \
 	--append "$append" --rwdir="/dmabench/$rwdir" \
 	--exec "/dmabench/$script" </dev/null 2>&1 |
-	tee "$console" | grep --line-buffered -v '^\[ *[0-9]*\.[0-9]*\]' ||
+	tee "$console" | grep --line-buffered -v '^\[ *[0-9]*\.[0-9]*\]' >&2 ||
 	status=${PIPESTATUS[0]}
 if [ "$status" != 0 ]; then
 	echo "boot: the guest failed ($status); the end of its console, $console:" >&2

@@ -474,7 +474,10 @@ static int add_repeat(struct micro *m, const struct dmabench_run *run,
 	return 0;
 }
 
-/* Run every repeat of a point: 0, 1 if it was unsupported, or -errno. */
+/*
+ * Run every repeat of a point: 0, 1 if it was unsupported, 2 if the module
+ * could not allocate its buffers, or -errno.
+ */
 static int run_repeats(struct micro *m, const struct point *pt,
 		       const char *label, struct dmabench_run *run,
 		       struct outcome *oc, char *note, size_t size)
@@ -485,6 +488,8 @@ static int run_repeats(struct micro *m, const struct point *pt,
 	for (unsigned int rep = 0; rep < m->o.repeat; rep++) {
 		point_run(m, pt, rep, run);
 		err = module_run(m->fd, run);
+		if (err == -ENOMEM)
+			return 2;
 		if (err) {
 			progress_end(&m->prog, 0, err == -EINTR ? "interrupted" : "failed");
 			if (err != -EINTR || !micro_stop)
@@ -535,6 +540,14 @@ static int run_point(struct micro *m, const struct point *pt,
 	err = run_repeats(m, pt, label, &run, &oc, note, sizeof(note));
 	if (err < 0)
 		return err;
+	if (err == 2) {
+		/* A point too big for this machine's memory is a row saying so. */
+		snprintf(why, sizeof(why),
+			 "the module could not allocate this point's buffers (threads x working set x entries x size): ask for less");
+		progress_end(&m->prog, 0, "out of memory");
+		unsupported_rows(m, pt, &run, h, why);
+		return 0;
+	}
 	if (err > 0) {
 		progress_end(&m->prog, 0, unsupported_reason(run.unsupported));
 		unsupported_rows(m, pt, &run, h, NULL);

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Run the same matrix on two kernels in the VM lab and compare them: the
+# table (text for a mail, CSV, Markdown), the plots and the report, in the
+# second kernel's run directory.
+#
+# Usage: lab/vm-compare.sh A B [vm-bench options...]
+#   A, B    Debian series (6.12, 7.3, ...) or kernel build trees, as for
+#           lab/vm-bench.sh --kernel; A is the base
+#   options as for lab/vm-bench.sh (--dma, --icount, --quick, --config, --out)
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+if [ $# -lt 2 ] || [ "$1" = --help ] || [ "$1" = -h ]; then
+	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+	[ $# -ge 2 ] || exit 2
+	exit 0
+fi
+a=$1
+b=$2
+shift 2
+
+make -s -C "$repo/userspace"
+echo "vm-compare: kernel A ($a)" >&2
+run_a=$("$repo/lab/vm-bench.sh" --kernel "$a" "$@" | tail -n 1)
+echo "vm-compare: kernel B ($b)" >&2
+run_b=$("$repo/lab/vm-bench.sh" --kernel "$b" "$@" | tail -n 1)
+
+dmabench=$repo/userspace/dmabench
+for format in csv md; do
+	"$dmabench" compare --op pair --format "$format" "$run_a" "$run_b" \
+		>"$run_b/compare-$(basename "$run_a").$format"
+done
+"$dmabench" compare --op pair "$run_a" "$run_b" |
+	tee "$run_b/compare-$(basename "$run_a").txt"
+"$repo/scripts/plots.sh" "$run_b" "$run_a" >&2
+"$repo/scripts/report.sh" "$run_b" "$run_a" >&2
+echo "vm-compare: A $run_a" >&2
+echo "vm-compare: B $run_b (comparison, plots/ and report.md)" >&2
+echo "$run_b"
