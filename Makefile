@@ -7,6 +7,7 @@
 #                       one kernel in the VM lab
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
 #                       both kernels in the lab, compared, plotted, reported
+#   make publish        regenerate results/published/ (6.12 against 7.3)
 #   make plots RUN=<run> [BASE=<run>]    gnuplot images into <run>/plots/
 #   make report RUN=<run> [BASE=<run>]   <run>/report.md
 #   make module         build bench-module/dmabench.ko for the running kernel
@@ -38,6 +39,9 @@ vm-compare:
 	lab/vm-compare.sh $(A) $(B) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick)
 
+publish:
+	lab/publish.sh
+
 plots:
 	@test -n "$(RUN)" || { echo "usage: make plots RUN=<run> [BASE=<run>]" >&2; exit 2; }
 	scripts/plots.sh "$(RUN)" $(BASE)
@@ -57,4 +61,4 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: bench test vm-bench vm-compare plots report module userspace clean
+.PHONY: bench test vm-bench vm-compare publish plots report module userspace clean
