@@ -35,12 +35,18 @@ void cmp_wrap_begin(struct cmp_wrap *w, FILE *f, const char *first,
 	put_ascii(f, first, w->col);
 }
 
-static void new_line(struct cmp_wrap *w)
+/* Columns a continuation line's indent takes. */
+static size_t indent_cols(const struct cmp_wrap *w)
 {
 	size_t n = strlen(w->indent);
 
+	return n < CMP_COLUMNS / 2 ? n : CMP_COLUMNS / 2;
+}
+
+static void new_line(struct cmp_wrap *w)
+{
 	fputc('\n', w->f);
-	w->col = n < CMP_COLUMNS / 2 ? n : CMP_COLUMNS / 2;
+	w->col = indent_cols(w);
 	put_ascii(w->f, w->indent, w->col);
 	w->fresh = true;
 }
@@ -48,9 +54,10 @@ static void new_line(struct cmp_wrap *w)
 /* n bytes at s as one unit, after a space; cut only if over a line. */
 static void span(struct cmp_wrap *w, const char *s, size_t n)
 {
-	size_t room;
+	size_t room, gap = w->fresh ? 0 : 1;
 
-	if (!w->fresh && w->col + 1 + n > CMP_COLUMNS)
+	/* Also after a long first part: a unit starts a new line, not cut. */
+	if (w->col + gap + n > CMP_COLUMNS && w->col > indent_cols(w))
 		new_line(w);
 	if (!w->fresh) {
 		fputc(' ', w->f);

@@ -392,6 +392,27 @@ static void refusals(void)
 	free(out);
 }
 
+/* A unit after a long first part starts a line of its own, uncut. */
+static void wrap_after_long_first(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct cmp_wrap w;
+
+	if (!ok(f != NULL, "memory stream for the wrap test"))
+		return;
+	cmp_wrap_begin(&w, f, "    resource on swiotlb, pattern batch, batch 16, working set 16:",
+		       "      ");
+	cmp_wrap_word(&w, "64 to_dev pair,");
+	cmp_wrap_word(&w, "512 bidir pair");
+	cmp_wrap_end(&w);
+	fclose(f);
+	ok(strstr(buf, "\n      64 to_dev pair, 512 bidir pair") != NULL,
+	   "a unit that does not fit after the first part moves to the next line whole");
+	free(buf);
+}
+
 void test_compare(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -399,6 +420,7 @@ void test_compare(void)
 	snprintf(top, sizeof(top), "%s/dmabench-cmp-XXXXXX", tmp ? tmp : "/tmp");
 	if (!ok(mkdtemp(top), "temporary directory"))
 		return;
+	wrap_after_long_first();
 	make_runs();
 	kernels();
 	reproducible();
