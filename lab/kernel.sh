@@ -30,9 +30,14 @@ if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
 	touch "$stamp"
 fi
 
-list=$(in_root apt-cache search --names-only '^linux-image-[0-9].*-amd64$' |
-	awk '{print $1}' | sed -n 's/^linux-image-\(.*-amd64\)$/\1/p' |
-	grep -v -e '-cloud-' -e '-rt-' -e '-dbg' || true)
+# Releases with both an image and headers in the archive: an image whose
+# headers are not served cannot be measured.
+served() {
+	in_root apt-cache search --names-only "^linux-$1-[0-9].*-amd64\$" |
+		awk '{print $1}' | sed -n "s/^linux-$1-\(.*-amd64\)\$/\1/p" |
+		grep -v -e '-cloud-' -e '-rt-' -e '-dbg' | sort -u || true
+}
+list=$(comm -12 <(served image) <(served headers))
 release=$(echo "$list" | grep "^${series//./\\.}\.[0-9]*+" | sort -V | tail -n 1 || true)
 if [ -z "$release" ]; then
 	echo "kernel: Debian serves no $series kernel now; series served:" \
