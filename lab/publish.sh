@@ -52,7 +52,7 @@ the plots (\`plots/\`) and the report (\`report.md\`).
 regenerated figures match these (tests/70-published.t): identical medians
 at every direct and identity point, and at 95 % of all points; the rest,
 on paths whose state the guest shares between points (the swiotlb pool,
-batched IOMMU page tables), within 1 %. Newer Debian kernels of either
+the IOMMU's page-table pages), within 1 %. Newer Debian kernels of either
 series give other figures; the test says when the kernels differ.
 TAIL
 } >"$out/README.md"

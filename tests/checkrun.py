@@ -87,7 +87,7 @@ def paths(run, want_paths, phys):
 
 # Paths whose state the rest of the guest shares between points: the
 # swiotlb pool (virtio bounces its own I/O through it under swiotlb=force)
-# and, in batches, the IOMMU's page-table pages (from the page allocator).
+# and the IOMMU's page-table pages (from the page allocator).
 # Their medians may move a little between boots; every other point must be
 # identical to the instruction.
 SHARED = 0.01
