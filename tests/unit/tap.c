@@ -2,6 +2,7 @@
 /*
  * A minimal TAP producer: numbered ok/not ok lines, the plan at the end.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,4 +85,17 @@ int tap_done(void)
 	printf("1..%d\n", tests);
 	printf("unit: %d passed, %d failed\n", tests - failed, failed);
 	return failed ? 1 : 0;
+}
+
+void tap_put_file(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
 }

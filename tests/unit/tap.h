@@ -13,6 +13,8 @@ bool tap_is_str(const char *got, const char *want, const char *name);
 bool tap_is_num(double got, double want, const char *name);
 bool tap_is_int(long long got, long long want, const char *name);
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Write text to dir/name, for tests that make run directories by hand. */
+void tap_put_file(const char *dir, const char *name, const char *text);
 int tap_done(void);
 
 #define ok(cond, ...)		tap_ok(!!(cond), __VA_ARGS__)

@@ -19,19 +19,6 @@
 
 static char top[256];
 
-static void put(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 static void make_part(const char *name, const char *unit, const char *release,
 		      const char *path, const char *note, bool emulated)
 {
@@ -53,7 +40,7 @@ static void make_part(const char *name, const char *unit, const char *release,
 		 "\t\"boot\": {\n\t\t\"kernel\": {\"release\": \"%s\"},\n"
 		 "\t\t\"paths\": [\"%s\"]\n\t}\n}\n",
 		 name, unit, emulated ? "true" : "false", release, path);
-	put(dir, "part.json", json);
+	tap_put_file(dir, "part.json", json);
 	snprintf(file, sizeof(file), "samples/page-%s-4096-to_device.csv", path);
 	snprintf(csv, sizeof(csv),
 		 SUMMARY_HEADER "\n"
@@ -64,10 +51,10 @@ static void make_part(const char *name, const char *unit, const char *release,
 		 "phys,%s,4096,to_device,2,map,%s,0,,,,,,,0.5,,1,0,0,none,unsupported,"
 		 "\"dma_map_phys not in this kernel (added in Linux 6.18)\",0,,,batch,16,32,,,,,,\n",
 		 path, unit, note, file, path, unit, file, path, unit);
-	put(dir, "summary.csv", csv);
-	put(dir, file, "map,unmap,pair\n1,1,2\n2,1,3\n");
+	tap_put_file(dir, "summary.csv", csv);
+	tap_put_file(dir, file, "map,unmap,pair\n1,1,2\n2,1,3\n");
 	if (!strcmp(name, "p2"))	/* p1 has no threads.csv: it need not */
-		put(dir, "threads.csv", THREADS_HEADER "\n"
+		tap_put_file(dir, "threads.csv", THREADS_HEADER "\n"
 		    "page,iommu-lazy,4096,to_device,2,1,0,0,batch,16,32,0,0,0,pair,ns,2,2.5,2.5,500\n"
 		    "page,iommu-lazy,4096,to_device,2,1,0,0,batch,16,32,0,1,3,pair,ns,2,2.5,2.5,500\n");
 }
@@ -232,7 +219,7 @@ static void busy_part(void)
 	snprintf(dir, sizeof(dir), "%s/busy", top);
 	snprintf(keep, sizeof(keep), "%s/keep", dir);
 	mkdir(dir, 0777);
-	put(dir, "keep", "x");
+	tap_put_file(dir, "keep", "x");
 	ok(outdir_open_part(&o, dir) != 0, "non-empty part directory refused");
 	outdir_abort(&o);
 	ok(path_exists(keep), "and its files are left alone");

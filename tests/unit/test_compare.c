@@ -22,19 +22,6 @@ static char top[256];
 
 #define B	"b-run-with-a-name-far-too-long-for-one-line-of-a-mail-that-goes-on-and-on-and-on"
 
-static void put(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 /* n samples whose pair ticks are pair, pair + step, pair + 2 step... */
 static void put_samples(const char *dir, const char *name, int n, int pair,
 			int step)
@@ -48,7 +35,7 @@ static void put_samples(const char *dir, const char *name, int n, int pair,
 		sprintf(text + len, "%d,%d,%d\n", pair / 2, pair - pair / 2,
 			pair + i * step);
 	}
-	put(dir, name, text);
+	tap_put_file(dir, name, text);
 	free(text);
 }
 
@@ -90,7 +77,7 @@ static void make_run(const char *name, const char *run_unit, const char *clock,
 		 "\t\t\"cpu\": {\"model\": \"Test CPU \\u00e9 9000\"},\n"
 		 "\t\t\"module\": {\"tsc_khz\": 2000000}}]\n}\n",
 		 run_unit, clock, emulated ? "true" : "false", release);
-	put(dir, "meta.json", json);
+	tap_put_file(dir, "meta.json", json);
 	strcpy(csv, newer ? HEADER_NEWER "\n" : HEADER "\n");
 	for (int i = 0; i < n; i++) {
 		const struct row *r = &rows[i];
@@ -114,7 +101,7 @@ static void make_run(const char *name, const char *run_unit, const char *clock,
 			 r->note, file, newer ? ",pair,1,1" : "");
 		strcat(csv, line);
 	}
-	put(dir, "summary.csv", csv);
+	tap_put_file(dir, "summary.csv", csv);
 	free(csv);
 }
 
