@@ -73,11 +73,13 @@ static void cleanup(struct compare *c)
 	free(c->pts);
 }
 
-static void report(const struct compare *c, FILE *out)
+static int report(const struct compare *c, FILE *out)
 {
 	if (c->mismatch[0])
 		warnx("WARNING: --cross: %s: the figures are not comparable",
 		      c->mismatch);
+	if (c->o.workloads)
+		return cmp_print_workloads(c, out);
 	switch (c->o.format) {
 	case CMP_TEXT:
 		cmp_print_text(c, out);
@@ -89,6 +91,9 @@ static void report(const struct compare *c, FILE *out)
 		cmp_print_md(c, out);
 		break;
 	}
+	if (c->o.within || c->o.format == CMP_CSV)
+		return 0;
+	return cmp_print_workloads(c, out);
 }
 
 /* The command, printing its report to out; returns the exit status. */
@@ -117,7 +122,7 @@ int compare_main(int argc, char **argv, FILE *out)
 	if (!err)
 		err = cmp_analyse(c);
 	if (!err)
-		report(c, out);
+		err = report(c, out);
 	else if (err == -ENOMEM)
 		warnx("out of memory");
 	if (!err && fflush(out)) {

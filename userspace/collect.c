@@ -7,8 +7,9 @@
  * and samples/.  The run gets the boots in the order the parts were
  * given, their rows with boot renumbered to match, and their samples
  * under samples/boot<N>/; threads.csv, where parts have one, is merged
- * the same way.  Parts measured in different units, or whose
- * statistics were computed another way, are refused.
+ * the same way, and so is workload.csv (collect_workload.c).  Parts
+ * measured in different units, or whose statistics were computed another
+ * way, are refused.
  */
 #include <err.h>
 #include <errno.h>
@@ -366,7 +367,7 @@ static int close_out(FILE *f, int err)
 static int write_run(struct outdir *o, const struct part *p, int n,
 		     const char *command, time_t now)
 {
-	FILE *summary, *threads = NULL;
+	FILE *summary, *threads = NULL, *workload = NULL;
 	int err = 0;
 
 	summary = outdir_fopen(o, "summary.csv");
@@ -377,8 +378,11 @@ static int write_run(struct outdir *o, const struct part *p, int n,
 		err = copy_rows(o, &p[i], i, summary);
 		if (!err)
 			err = copy_threads(o, &p[i], i, &threads);
+		if (!err)
+			err = collect_workload(o, p[i].dir, i, &workload);
 	}
 	err = close_out(threads, err);
+	err = close_out(workload, err);
 	if (ferror(summary) && !err)
 		err = -EIO;
 	if (fclose(summary) && !err)

@@ -6,8 +6,13 @@
 #define DMABENCH_COLLECT_H
 
 #include <stddef.h>
+#include <stdio.h>
+
+#include "results.h"
 
 int collect_merge(const char *parent, char *const *parts, int nparts,
 		  const char *command, char *final, size_t size);
+/* Part i's workload.csv and workload/, if any, into the run; *out once. */
+int collect_workload(struct outdir *o, const char *partdir, int i, FILE **out);
 
 #endif

@@ -35,6 +35,7 @@ struct cmp_opts {
 	double threshold;		/* --threshold, as a fraction */
 	double alpha;
 	bool cross;
+	bool workloads;			/* --workloads: those only */
 	unsigned int ops, paths, apis;	/* filters: bit per name, 0 all */
 };
 
@@ -211,6 +212,7 @@ int cmp_facts(const struct compare *c, struct cmp_fact *f);
 
 /* compare_text.c, compare_table.c */
 void cmp_print_text(const struct compare *c, FILE *f);
+int cmp_print_workloads(const struct compare *c, FILE *f);
 void cmp_print_csv(const struct compare *c, FILE *f);
 void cmp_print_md(const struct compare *c, FILE *f);
 

@@ -35,6 +35,11 @@ const char cmp_usage[] =
 "ok and rows without samples (a counter's mean) are listed after the\n"
 "table.  Runs that differ in unit, emulation or clock source are refused.\n"
 "\n"
+"The workload points of the runs (workload.csv: dmabench nvme, fio, rdma)\n"
+"follow in the text and md reports: per point and metric both sides'\n"
+"figures and the change, without interval (a workload run gives one\n"
+"figure per point).\n"
+"\n"
 "  --within RUN      compare two apis of RUN (or RUN1,RUN2,...)\n"
 "  --a API, --b API  with --within: the api of A and of B\n"
 "  --op LIST         map,unmap,pair (default: all)\n"
@@ -49,11 +54,14 @@ const char cmp_usage[] =
 "  --cross           compare runs that differ in unit, emulation or clock\n"
 "                    source anyway, points matched whatever their unit,\n"
 "                    under a warning\n"
+"  --workloads       only the workload points (the only way to get them\n"
+"                    as csv)\n"
 "  -h, --help        this text\n";
 
 enum {
 	OPT_WITHIN = 256, OPT_A, OPT_B, OPT_OP, OPT_PATH, OPT_API, OPT_FORMAT,
 	OPT_BOOTSTRAP, OPT_SEED, OPT_THRESHOLD, OPT_ALPHA, OPT_CROSS,
+	OPT_WORKLOADS,
 };
 
 static const struct option options[] = {
@@ -69,6 +77,7 @@ static const struct option options[] = {
 	{ "threshold",	required_argument, NULL, OPT_THRESHOLD },
 	{ "alpha",	required_argument, NULL, OPT_ALPHA },
 	{ "cross",	no_argument,	   NULL, OPT_CROSS },
+	{ "workloads",	no_argument,	   NULL, OPT_WORKLOADS },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -186,6 +195,9 @@ static int one_opt(int c, const char *arg, struct cmp_opts *o)
 	case OPT_CROSS:
 		o->cross = true;
 		return 0;
+	case OPT_WORKLOADS:
+		o->workloads = true;
+		return 0;
 	}
 	return -1;
 }
@@ -193,6 +205,10 @@ static int one_opt(int c, const char *arg, struct cmp_opts *o)
 /* What the options say together, once all are read. */
 static int check_opts(struct cmp_opts *o, int npos)
 {
+	if (o->within && o->workloads) {
+		warnx("--workloads compares runs, not apis: drop --within");
+		return -1;
+	}
 	if (o->within) {
 		if (!o->api[0] || !o->api[1]) {
 			warnx("--within needs --a API and --b API (e.g. --a page --b phys)");

@@ -226,6 +226,10 @@ static void boot_module(struct json *j, const struct dmabench_info *info)
 	const char *feat[8];
 	int n;
 
+	if (!info) {
+		json_null(j, "module");	/* a workload run without the module */
+		return;
+	}
 	json_obj_begin(j, "module");
 	json_u64(j, "uapi_version", DMABENCH_UAPI_VERSION);
 	json_arr_begin(j, "features");
@@ -264,9 +268,12 @@ static void boot_devices(struct json *j, const struct boot_meta *b)
 	const struct pcibind *pb = b->pb;
 
 	json_arr_begin(j, "devices");
-	json_obj_begin(j, NULL);
-	device(j, DMABENCH_TARGET_OWN, &b->info->target[DMABENCH_TARGET_OWN]);
-	json_obj_end(j);
+	if (b->info) {
+		json_obj_begin(j, NULL);
+		device(j, DMABENCH_TARGET_OWN,
+		       &b->info->target[DMABENCH_TARGET_OWN]);
+		json_obj_end(j);
+	}
 	if (pb) {
 		json_obj_begin(j, NULL);
 		device(j, DMABENCH_TARGET_PCI, b->pci);

@@ -14,6 +14,7 @@ int main(void)
 	test_json();
 	test_misc();
 	test_collect();
+	test_workload();
 	test_micro_opts();
 	test_median_ci();
 	test_summary_cols();

@@ -29,5 +29,6 @@ void test_csv(void);
 void test_json(void);
 void test_collect(void);
 void test_misc(void);
+void test_workload(void);
 
 #endif

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * workload.csv and the directory a workload command writes into.
+ */
+#include <err.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "json.h"
+#include "meta.h"
+#include "sysinfo.h"
+#include "util.h"
+#include "workload.h"
+
+void workload_row_init(struct workload_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->tool = r->workload = r->path = r->device = "";
+	r->completion = r->buffers = r->variant = "";
+	r->lat_unit = "ns";
+	r->share_source = "unavailable";
+	r->status = r->note = r->histogram = r->profile = "";
+	r->threads = 1;
+	r->seconds = r->rate = r->mib_s = NAN;
+	r->lat_min = r->lat_p50 = r->lat_p90 = r->lat_p99 = NAN;
+	r->lat_p999 = r->lat_max = r->lat_mean = NAN;
+	r->ns_per_page = r->cpu_ns_per_op = NAN;
+	r->kcycles_per_op = r->kinstr_per_op = r->dma_share = NAN;
+}
+
+void workload_header(FILE *f)
+{
+	fputs(WORKLOAD_HEADER "\n", f);
+}
+
+static const char *num(char *buf, size_t size, double v)
+{
+	if (isnan(v) || csv_fmt_num(buf, size, v))
+		return "";
+	return buf;
+}
+
+static const char *u64(char *buf, size_t size, uint64_t v)
+{
+	snprintf(buf, size, "%llu", (unsigned long long)v);
+	return buf;
+}
+
+void workload_row(FILE *f, const struct workload_row *r)
+{
+	char b[WORKLOAD_FIELDS][48];
+	const char *fld[WORKLOAD_FIELDS] = {
+		r->tool, r->workload, r->path, r->device,
+		u64(b[4], 48, r->size), u64(b[5], 48, r->qd),
+		u64(b[6], 48, r->batch), r->completion, r->buffers, r->variant,
+		u64(b[10], 48, r->threads ? r->threads : 1),
+		num(b[11], 48, r->seconds), u64(b[12], 48, r->ops),
+		num(b[13], 48, r->rate), num(b[14], 48, r->mib_s), r->lat_unit,
+		num(b[16], 48, r->lat_min), num(b[17], 48, r->lat_p50),
+		num(b[18], 48, r->lat_p90), num(b[19], 48, r->lat_p99),
+		num(b[20], 48, r->lat_p999), num(b[21], 48, r->lat_max),
+		num(b[22], 48, r->lat_mean), num(b[23], 48, r->ns_per_page),
+		num(b[24], 48, r->cpu_ns_per_op),
+		num(b[25], 48, r->kcycles_per_op),
+		num(b[26], 48, r->kinstr_per_op), num(b[27], 48, r->dma_share),
+		r->share_source, u64(b[29], 48, r->kernel_samples),
+		r->status, r->note, u64(b[32], 48, r->boot), r->histogram,
+		r->profile,
+	};
+
+	csv_write_record(f, fld, WORKLOAD_FIELDS);
+}
+
+/* The clock of the run in DIR (meta.json or part.json), "" if unknown. */
+static int read_run_clock(const char *dir, char *clock, size_t size)
+{
+	static const char *const names[] = { "meta.json", "part.json" };
+	struct json_span doc, c, s;
+	char path[PATH_MAX];
+	char *text = NULL;
+	size_t len;
+
+	clock[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(names) && !text; i++) {
+		if (fmt_buf(path, sizeof(path), "%s/%s", dir, names[i]))
+			return -ENAMETOOLONG;
+		text = read_all(path, &len);
+	}
+	if (!text)
+		return -ENOENT;
+	doc = json_span_of(text, len);
+	if (json_valid(doc) && !json_get(doc, "clock", &c) &&
+	    !json_get(c, "source", &s))
+		json_string(s, clock, size);
+	free(text);
+	return 0;
+}
+
+static int open_csv(struct wl_out *w)
+{
+	char path[PATH_MAX];
+	bool fresh;
+	int err;
+
+	err = fmt_buf(path, sizeof(path), "%s/workload", w->dir);
+	if (err)
+		return err;
+	if (mkdir(path, 0777) < 0 && errno != EEXIST)
+		return -errno;
+	err = fmt_buf(path, sizeof(path), "%s/workload.csv", w->dir);
+	if (err)
+		return err;
+	fresh = !path_exists(path);
+	w->csv = fopen(path, "ae");
+	if (!w->csv)
+		return -errno;
+	if (fresh)
+		workload_header(w->csv);
+	return fflush(w->csv) ? -errno : 0;
+}
+
+/* --out: a run of workloads only, its meta.json describing this boot. */
+static int write_meta(struct wl_out *w)
+{
+	struct run_meta r = {
+		.rev = getenv("DMABENCH_REV") ? getenv("DMABENCH_REV") : "unknown",
+		.command = w->command,
+		.clock = "monotonic",
+	};
+	struct boot_meta b = { .cpu = -1, .node = -1 };
+	struct sys_info si;
+	FILE *f;
+	int err;
+
+	sysinfo_collect(&si);
+	r.hypervisor = si.hypervisor;
+	b.si = &si;
+	snprintf(w->release, sizeof(w->release), "%s", si.release);
+	meta_date(r.date, sizeof(r.date), w->start);
+	f = outdir_fopen(&w->od, "meta.json");
+	if (!f) {
+		err = -errno;
+	} else {
+		err = meta_write(f, &r, &b, false);
+		if (fclose(f) && !err)
+			err = -errno;
+	}
+	sysinfo_free(&si);
+	if (err)
+		return err;
+	/* An empty summary.csv, so that every run has one. */
+	f = outdir_fopen(&w->od, "summary.csv");
+	if (!f)
+		return -errno;
+	summary_header(f);
+	return fclose(f) ? -errno : 0;
+}
+
+int wl_out_open(struct wl_out *w, const char *into, const char *out,
+		int argc, char **argv)
+{
+	char clock[32];
+	struct utsname u;
+	int err;
+
+	memset(w, 0, sizeof(*w));
+	w->start = time(NULL);
+	w->command = join_args(argc, argv);
+	if (!!into == !!out) {
+		warnx("give --into DIR (a run or part directory to add to) or --out PARENT (a new run)");
+		return -EINVAL;
+	}
+	if (into) {
+		err = read_run_clock(into, clock, sizeof(clock));
+		if (err) {
+			warnx("--into %s: no meta.json or part.json there: not a run or part directory",
+			      into);
+			return err;
+		}
+		w->into = true;
+		w->icount = !strcmp(clock, "icount");
+		err = fmt_buf(w->dir, sizeof(w->dir), "%s", into);
+		if (!err && !uname(&u))
+			snprintf(w->release, sizeof(w->release), "%s", u.release);
+	} else {
+		err = outdir_open_run(&w->od, out);
+		if (err) {
+			warnx("--out %s: %s", out, strerror(-err));
+			return err;
+		}
+		snprintf(w->dir, sizeof(w->dir), "%s", w->od.dir);
+		err = write_meta(w);
+	}
+	if (!err)
+		err = open_csv(w);
+	if (err) {
+		warnx("%s: cannot write there: %s", w->dir, strerror(-err));
+		if (!w->into)
+			outdir_abort(&w->od);
+		free(w->command);
+		w->command = NULL;
+	}
+	return err;
+}
+
+int wl_out_path(struct wl_out *w, const char *name, char *path, size_t size,
+		char *rel, size_t relsize)
+{
+	int err;
+
+	if (strchr(name, '/') || name[0] == '.')
+		return -EINVAL;
+	err = fmt_buf(rel, relsize, "workload/%s", name);
+	if (!err)
+		err = fmt_buf(path, size, "%s/%s", w->dir, rel);
+	return err;
+}
+
+FILE *wl_out_file(struct wl_out *w, const char *name, char *rel, size_t size)
+{
+	char path[PATH_MAX];
+	int err;
+
+	err = wl_out_path(w, name, path, sizeof(path), rel, size);
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	return fopen(path, "we");
+}
+
+int wl_out_row(struct wl_out *w, const struct workload_row *r)
+{
+	struct workload_row c = *r;
+
+	/*
+	 * Under -icount the guest's clock advances one nanosecond per
+	 * instruction while a CPU runs, and jumps ahead while all idle:
+	 * its nanoseconds are not time, and the unit says so.
+	 */
+	if (w->icount && !strcmp(c.lat_unit, "ns"))
+		c.lat_unit = "icount-ns";
+	workload_row(w->csv, &c);
+	return fflush(w->csv) ? -errno : 0;
+}
+
+int wl_out_close(struct wl_out *w, bool ok)
+{
+	char final[PATH_MAX];
+	int err = 0;
+
+	if (w->csv && (ferror(w->csv) || fclose(w->csv)))
+		err = -EIO;
+	w->csv = NULL;
+	if (err)
+		warnx("%s/workload.csv: write error", w->dir);
+	if (!w->into) {
+		if (ok && !err) {
+			err = outdir_commit(&w->od, w->release, w->start, final,
+					    sizeof(final));
+			if (err)
+				warnx("%s: cannot commit it: %s", w->dir,
+				      strerror(-err));
+			else
+				snprintf(w->dir, sizeof(w->dir), "%s", final);
+		}
+		if (!ok || err)
+			outdir_abort(&w->od);
+	}
+	if (ok && !err)
+		printf("%s\n", w->dir);
+	free(w->command);
+	w->command = NULL;
+	return err;
+}
