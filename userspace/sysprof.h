@@ -17,6 +17,7 @@
 #define DMABENCH_SYSPROF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct sysprof_opts {
@@ -54,5 +55,14 @@ struct sysprof;
 struct sysprof *sysprof_start(const struct sysprof_opts *o);
 int sysprof_stop(struct sysprof *p, struct sysprof_result *r);
 void sysprof_free(struct sysprof *p);
+
+/*
+ * Parts, for the unit tests: the busy ticks (user + nice + system + irq +
+ * softirq + steal) of /proc/stat text, from its "cpu" line or else the
+ * sum of its "cpuN" lines; and the reason a perf call failed with errno
+ * err, with the fix where one is known.
+ */
+int sysprof_parse_stat(const char *text, uint64_t *busy);
+void sysprof_perf_reason(char *buf, size_t size, const char *what, int err);
 
 #endif

@@ -175,14 +175,15 @@ int wl_out_open(struct wl_out *w, const char *into, const char *out,
 	w->command = join_args(argc, argv);
 	if (!!into == !!out) {
 		warnx("give --into DIR (a run or part directory to add to) or --out PARENT (a new run)");
-		return -EINVAL;
+		err = -EINVAL;
+		goto out_free;
 	}
 	if (into) {
 		err = read_run_clock(into, clock, sizeof(clock));
 		if (err) {
 			warnx("--into %s: no meta.json or part.json there: not a run or part directory",
 			      into);
-			return err;
+			goto out_free;
 		}
 		w->into = true;
 		w->icount = !strcmp(clock, "icount");
@@ -193,7 +194,7 @@ int wl_out_open(struct wl_out *w, const char *into, const char *out,
 		err = outdir_open_run(&w->od, out);
 		if (err) {
 			warnx("--out %s: %s", out, strerror(-err));
-			return err;
+			goto out_free;
 		}
 		snprintf(w->dir, sizeof(w->dir), "%s", w->od.dir);
 		err = write_meta(w);
@@ -204,9 +205,13 @@ int wl_out_open(struct wl_out *w, const char *into, const char *out,
 		warnx("%s: cannot write there: %s", w->dir, strerror(-err));
 		if (!w->into)
 			outdir_abort(&w->od);
-		free(w->command);
-		w->command = NULL;
+		goto out_free;
 	}
+	return 0;
+
+out_free:
+	free(w->command);
+	w->command = NULL;
 	return err;
 }
 
