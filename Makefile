@@ -10,6 +10,15 @@
 #   make publish        regenerate results/published/ (6.12 against 7.3)
 #   make plots RUN=<run> [BASE=<run>]    gnuplot images into <run>/plots/
 #   make report RUN=<run> [BASE=<run>]   <run>/report.md
+#   make nvme DEV=/dev/nvme0n1 [ARGS=...] [RUN=<run>]
+#   make fio  DEV=/dev/nvme0n1 [ARGS=...] [RUN=<run>]
+#                       the NVMe workloads (reads unless ARGS has
+#                       --allow-write), into RUN or a new run
+#   make rdma [RDMA=<ibdev>] [ARGS=...] [RUN=<run>]
+#                       the RDMA workloads
+#   make nvmeof [RXE=<netdev>] [ADDR=<ip>] [ARGS=...]
+#                       NVMe over RDMA looped back, dmabench nvme on it,
+#                       torn down again (scripts/nvmeof-rdma.sh)
 #   make module         build bench-module/dmabench.ko for the running kernel
 #   make userspace      build userspace/dmabench
 
@@ -25,6 +34,7 @@ flag = $(if $(filter 1 y yes,$(1)),$(2))
 
 bench:
 	KERNELS="$(KERNELS)" PCI="$(PCI)" QUICK="$(QUICK)" CONFIG="$(CONFIG)" \
+		NVME="$(NVME)" NVME_ARGS="$(NVME_ARGS)" RDMA="$(RDMA)" \
 		scripts/bench.sh
 
 test:
@@ -50,6 +60,20 @@ report:
 	@test -n "$(RUN)" || { echo "usage: make report RUN=<run> [BASE=<run>]" >&2; exit 2; }
 	scripts/report.sh "$(RUN)" $(BASE)
 
+ARGS ?= --quick
+where = $(if $(RUN),--into $(RUN),--out results)
+
+nvme fio: userspace
+	@test -n "$(DEV)" || { echo "usage: make $@ DEV=/dev/nvme0n1 [ARGS=...] [RUN=<run>]" >&2; exit 2; }
+	userspace/dmabench $@ $(where) $(ARGS) $(DEV)
+
+rdma: userspace
+	userspace/dmabench rdma $(where) $(if $(RDMA),--dev $(RDMA)) $(ARGS)
+
+nvmeof: userspace
+	scripts/nvmeof-rdma.sh $(if $(RXE),--rxe $(RXE)) $(if $(ADDR),--addr $(ADDR)) \
+		-- $(where) $(ARGS)
+
 module:
 	$(MAKE) -C bench-module KDIR=$(KDIR)
 
@@ -61,4 +85,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: bench test vm-bench vm-compare publish plots report module userspace clean
+.PHONY: bench test vm-bench vm-compare publish plots report module userspace clean \
+	nvme fio rdma nvmeof

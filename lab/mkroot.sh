@@ -13,7 +13,9 @@ mirror=${DMABENCH_MIRROR:-http://deb.debian.org/debian}
 # Everything the guest and the module builds need, from trixie.
 packages=(
 	make gcc gcc-14 libc6-dev kmod
-	pkg-config liburing-dev
+	pkg-config liburing-dev libblkid-dev libibverbs-dev librdmacm-dev
+	fio nvme-cli linux-perf rdma-core ibverbs-providers ibverbs-utils
+	perftest e2fsprogs
 	virtme-ng qemu-system-x86 busybox-static
 	pciutils iproute2 procps util-linux
 	python3 ca-certificates

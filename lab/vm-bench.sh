@@ -15,6 +15,14 @@
 #                     instruction, so figures are instruction counts
 #   --quick           the quick matrix
 #   --config FILE     dmabench micro options from FILE (see configs/)
+#   --no-nvme         skip the NVMe workloads; by default each boot has an
+#                     emulated NVMe disk (behind the emulated IOMMU on the
+#                     IOMMU boot) and runs dmabench nvme and fio on it for
+#                     every DMA path of the boot, after the microbenchmark
+#   --nvme-args ARGS  options of dmabench nvme and fio (default: --quick)
+#   --rdma            also the RDMA workloads, on soft-RoCE (rdma_rxe) over
+#                     an emulated NIC, in the first boot: dmabench rdma and
+#                     NVMe over RDMA (scripts/nvmeof-rdma.sh)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +32,9 @@ icount=0
 quick=0
 out=$repo/results
 config=
+nvme=1
+nvme_args=--quick
+rdma=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -32,6 +43,9 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1; shift ;;
 	--config) config=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
+	--no-nvme) nvme=0; shift ;;
+	--nvme-args) nvme_args=$2; shift 2 ;;
+	--rdma) rdma=1; shift ;;
 	--) shift; break ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "vm-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -80,11 +94,26 @@ if [ -n "$config" ]; then
 	micro+=("${words[@]}")
 fi
 
+# The disk the NVMe workloads read: sparse, so it costs no space; QEMU reads
+# its holes as zeros.
+if [ "$nvme" = 1 ]; then
+	truncate -s 1G "$repo/$stage/nvme.img"
+	qemu_base+=" -drive file=/dmabench/$stage/nvme.img,if=none,id=nvm,format=raw"
+	qemu_base+=" -device nvme,drive=nvm,serial=dmabench0,addr=0x11"
+fi
+read -r -a nvme_words <<<"$nvme_args"
+bin=/dmabench/$build/userspace/dmabench
+
 parts=()
+first=1
 boot() {
 	local name=$1 paths=$2 qemu=$3 append=$4
 	local part=$stage/$name script=$repo/$stage/$name.sh
 	shift 4
+
+	if [ "$rdma" = 1 ] && [ "$first" = 1 ]; then
+		qemu+=" -netdev user,id=net0 -device virtio-net-pci,netdev=net0,addr=0x12"
+	fi
 
 	echo "vm-bench: boot '$name' ($paths) on $release" >&2
 	{
@@ -95,7 +124,18 @@ boot() {
 			--part "/dmabench/$part" --path "$paths" "${micro[@]}" \
 			--note "qemu=$qemu" --note "append=$append" \
 			--note "kernel_package=$release" "$@"
-		echo
+		echo ' || exit 1'
+		if [ "$nvme" = 1 ]; then
+			printf '%q ' /dmabench/lab/guest-workloads.sh "$bin" \
+				"/dmabench/$part" "$paths" dmabench0 \
+				"${nvme_words[@]}"
+			echo ' || exit 1'
+		fi
+		if [ "$rdma" = 1 ] && [ "$first" = 1 ]; then
+			printf '%q ' /dmabench/lab/guest-rdma.sh "$bin" \
+				"/dmabench/$part" "${nvme_words[@]}"
+			echo ' || exit 1'
+		fi
 	} >"$script"
 	chmod +x "$script"
 	if ! "$repo/lab/boot.sh" "$build" "$stage" "$cpus" "$qemu" "$append" \
@@ -103,7 +143,13 @@ boot() {
 		echo "vm-bench: boot '$name' failed; see the output above" >&2
 		exit 1
 	fi
+	if { [ "$nvme" = 1 ] || [ "$rdma" = 1 ]; } &&
+		[ ! -s "$repo/$part/workload.csv" ]; then
+		echo "vm-bench: boot '$name' wrote no workload.csv" >&2
+		exit 1
+	fi
 	parts+=("/dmabench/$part")
+	first=0
 }
 
 want direct && boot direct direct "$qemu_base" "${args}" "$@"

@@ -10,6 +10,8 @@ Writes into OUTDIR:
   threads.dat   rate against threads, one block per path and api
   ratio.dat     B/A of medians per path and api (with BASE)
   kinds         the plots that have data, one a line
+A run with workload rows only gets vars.gp and an empty kinds; the
+workload plots are prep_workload.py's.
 Columns are read by name, so runs of an older format (no pattern,
 ci_low, ci_high, rate) work too: what they lack is left out.
 """
@@ -154,6 +156,10 @@ def main():
     pts = pick(rows)
     kinds = []
     v = {}
+    if not rows and os.path.exists(os.path.join(run, "workload.csv")):
+        # A run of workloads only: prep_workload.py draws what it has.
+        finish(outdir, run, v, kinds, rel, unit, emu)
+        return
 
     def path_list(keys):
         return order({k[1] for k in keys}, PATHS)
@@ -325,6 +331,10 @@ def main():
                              "no ratio plot\n" % (base, run))
 
     kinds.append("overview")
+    finish(outdir, run, v, kinds, rel, unit, emu)
+
+
+def finish(outdir, run, v, kinds, rel, unit, emu):
     v["t_run"] = rel
     v["t_unit"] = unit
     v["t_emu"] = EMULATED if emu else "measured on hardware"
@@ -337,8 +347,7 @@ def main():
             else:
                 f.write("%s = %s\n" % (k, gp_str(val)))
     with open(os.path.join(outdir, "kinds"), "w") as f:
-        f.write("\n".join(kinds) + "\n")
-
+        f.write("".join(k + "\n" for k in kinds))
 
 if __name__ == "__main__":
     main()

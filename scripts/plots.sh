@@ -21,6 +21,11 @@ plots/prep.py with python3):
              per path and api (B = RUN, A = BASE), intervals from
              'dmabench compare' when it can compare the two runs
   overview   one page: pagephys above size, to link to
+  nvme       with workload rows of dmabench nvme: IOPS (fio's beside),
+             busy CPU per I/O and DMA share of kernel samples, per point
+             and path (plots/prep_workload.py)
+  rdma       with rows of dmabench rdma: registration cost per page
+             against size
 
 Options:
   --check    draw, then verify that every expected file exists and is not
@@ -104,6 +109,8 @@ if [ -n "$base" ]; then
 fi
 
 python3 "$gpdir/prep.py" "$tmp" "$run" ${base:+"$base"} ${cmp_csv:+"$cmp_csv"}
+python3 "$gpdir/prep_workload.py" "$tmp" "$run"
+[ -e "$tmp/wl_vars.gp" ] || : >"$tmp/wl_vars.gp"
 
 out=$run/plots
 mkdir -p "$out"
@@ -113,6 +120,7 @@ font="DejaVu Sans,11"
 for kind in "${kinds[@]}"; do
 	case "$kind" in
 	overview) size="1300,1500" ;;
+	nvme) size="1300,1300" ;;
 	*) size="1200,720" ;;
 	esac
 	for fmt in png svg; do
@@ -122,7 +130,8 @@ for kind in "${kinds[@]}"; do
 			term="set terminal svg size $size font '$font' noenhanced background rgb 'white'"
 		fi
 		if ! gnuplot -e "$term; set output '$out/$kind.$fmt.tmp'; gpdir = '$gpdir'" \
-			"$tmp/vars.gp" "$gpdir/$kind.gp" 2>"$tmp/gnuplot.err"; then
+			"$tmp/vars.gp" "$tmp/wl_vars.gp" "$gpdir/$kind.gp" \
+			2>"$tmp/gnuplot.err"; then
 			cat "$tmp/gnuplot.err" >&2
 			echo "plots: gnuplot failed on $kind.$fmt" >&2
 			exit 1
@@ -139,7 +148,13 @@ echo "plots: wrote ${kinds[*]} (png, svg) into $out"
 
 if [ "$check" = 1 ]; then
 	failed=0
-	for kind in pagephys size overview ${base:+ratio} "${kinds[@]}"; do
+	expect=()
+	if [ -n "$(sed 1d "$run/summary.csv")" ]; then
+		expect=(pagephys size overview ${base:+ratio})
+	fi
+	[ -s "$run/workload.csv" ] && grep -q '^dmabench,nvme-.*,ok,' "$run/workload.csv" &&
+		expect+=(nvme)
+	for kind in "${expect[@]}" "${kinds[@]}"; do
 		for fmt in png svg; do
 			f=$out/$kind.$fmt
 			if [ ! -s "$f" ]; then

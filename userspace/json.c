@@ -8,6 +8,7 @@
  * it never builds a tree.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
@@ -329,7 +330,7 @@ static int find(struct json_span c, const char *key, size_t index,
 		struct json_span *val)
 {
 	const char *p = skip_ws(c.p, c.p + c.len), *end = c.p + c.len;
-	const char *k, *v;
+	const char *k, *kend, *v;
 	char name[128];
 	bool match;
 
@@ -344,10 +345,12 @@ static int find(struct json_span c, const char *key, size_t index,
 			if (p >= end || *p != '"')
 				return -EINVAL;
 			k = p;
-			p = ws(skip_string(p, end), end);
+			kend = skip_string(p, end);
+			p = ws(kend, end);
 			if (!p || p >= end || *p != ':')
 				return -EINVAL;
-			match = !json_string(json_span_of(k, p - k), name,
+			/* The key alone: "key" : value has a blank before ':' */
+			match = !json_string(json_span_of(k, kend - k), name,
 					     sizeof(name)) &&
 				!strcmp(name, key);
 			p++;
@@ -487,6 +490,26 @@ int json_string(struct json_span v, char *buf, size_t size)
 	}
 	buf[n] = '\0';
 	return 0;
+}
+
+/* A number value: -EINVAL if v is anything else (a string, null, ...). */
+int json_number(struct json_span v, double *out)
+{
+	const char *end = v.p + v.len;
+	char buf[64], *stop;
+
+	v.p = skip_ws(v.p, end);
+	while (end > v.p && (end[-1] == ' ' || end[-1] == '\t' ||
+			     end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	v.len = end - v.p;
+	if (!v.len || v.len >= sizeof(buf) || (*v.p != '-' &&
+	    (*v.p < '0' || *v.p > '9')) || skip_scalar(v.p, end) != end)
+		return -EINVAL;
+	memcpy(buf, v.p, v.len);
+	buf[v.len] = '\0';
+	*out = strtod(buf, &stop);
+	return *stop ? -EINVAL : 0;
 }
 
 bool json_span_eq(struct json_span a, struct json_span b)

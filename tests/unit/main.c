@@ -20,5 +20,9 @@ int main(void)
 	test_summary_cols();
 	test_cmpstats();
 	test_compare();
+	test_rdma();
+	test_sysprof();
+	test_fio();
+	test_nvme();
 	return tap_done();
 }

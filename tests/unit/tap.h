@@ -30,5 +30,9 @@ void test_json(void);
 void test_collect(void);
 void test_misc(void);
 void test_workload(void);
+void test_rdma(void);
+void test_sysprof(void);
+void test_fio(void);
+void test_nvme(void);
 
 #endif

@@ -1,0 +1,1269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmabench fio: the points of dmabench nvme run by fio, with the job
+ * files of configs/fio/, and fio's figures imported as rows of
+ * workload.csv (tool fio) beside dmabench's own, under the same keys.
+ *
+ * The options are dmabench nvme's (nvme_parse()), and the device is
+ * probed and checked as dmabench nvme does it (nvme_dev.c), plus --job,
+ * --dev and --perf-record.  Each point runs fio twice: the ramp, a run
+ * of its own whose report is dropped, then the measured run, inside
+ * sysprof's window, which thus holds no I/O that fio does not count.
+ * fio's JSON report and messages, and the point's provenance, are kept
+ * under workload/.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "csv.h"
+#include "fio_import.h"
+#include "hugebuf.h"
+#include "json.h"
+#include "nvme.h"
+#include "perfrec.h"
+#include "progress.h"
+#include "sysprof.h"
+#include "util.h"
+#include "workload.h"
+
+#define FIO_PACKAGE	"fio is not installed (Debian: apt install fio)"
+#define FIO_MAX_JOBS	NVME_RW_COUNT
+/* What DEV is while fio --showcmd reads a job file: it must come back. */
+#define JOB_CHECK_DEV	"/dev/null/dmabench-DEV"
+
+static const char usage[] =
+"usage: dmabench fio [options] DEVICE\n"
+"\n"
+"Run the points of dmabench nvme with fio's io_uring engine instead, and\n"
+"add fio's figures to workload.csv as rows of tool fio, under the same\n"
+"keys as dmabench's (workload, path, size, qd, batch, completion, buffers,\n"
+"variant).  Needs fio (Debian: fio).  The options are dmabench nvme's (see\n"
+"dmabench nvme --help: --rw, --bs, --qd, --batch, --completion, --buffers,\n"
+"--passthru, --time, --ramp, --span, --quick, --allow-write, --cpu, --path,\n"
+"--hugepages, --no-counters, --no-sampling, --into, --out), with the same\n"
+"defaults and the same checks of the device, and these:\n"
+"\n"
+"  --job NAME|FILE    one job file instead of those --rw names: NAME is\n"
+"                     NAME.fio in configs/fio/, looked for under the\n"
+"                     directory above dmabench's (<bindir>/../configs/fio),\n"
+"                     then under the current directory (./configs/fio); a\n"
+"                     FILE (any name with a '/') is read as it is.  Without\n"
+"                     --job, each --rw names one: randread.fio, seqread.fio,\n"
+"                     randwrite.fio, seqwrite.fio; with --passthru,\n"
+"                     passthru-randread.fio and so on\n"
+"  --dev DEVICE       the device, if not given last\n"
+"  --perf-record      record call stacks of every CPU with perf record -a -g\n"
+"                     during each measured run (Debian: linux-perf), kept as\n"
+"                     workload/fio-N.perf.data and folded, one line per\n"
+"                     stack, into workload/fio-N.folded (the row's profile)\n"
+"  -h, --help         this text\n"
+"\n"
+"A job file takes everything from the environment: DEV, BS, QD, BATCH,\n"
+"FIXED, POLL, MEM, HUGEPAGE, TIME, RAMP, SPAN, CPU (configs/fio/README.md),\n"
+"and runs one job on filename=${DEV}.  Each point runs fio twice: --ramp\n"
+"seconds with the report dropped, then --time seconds measured (RAMP=0).\n"
+"Busy CPU, kernel cycles and instructions and the DMA share are counted\n"
+"over the whole measured run of fio, its start-up and exit included, and\n"
+"divided by the I/Os fio counted.  Latency is fio's lat (submission to\n"
+"completion), its percentiles from fio's histogram.\n"
+"\n"
+"Each point leaves workload/fio-N.json (fio's report), fio-N.log (its\n"
+"messages) and fio-N-point.json (fio's version, the job, its options as\n"
+"fio --showcmd expands them, the device, the whole-system figures).\n";
+
+/* What dmabench fio adds to dmabench nvme's options. */
+struct own_opts {
+	const char *job;
+	const char *dev;
+	bool perf_record;
+	bool rw_given;
+};
+
+/* One job file, and what fio --showcmd says it does. */
+struct job {
+	char file[PATH_MAX];
+	char *text;
+	struct fio_job info;
+	const char *workload;
+	char variant[32];	/* "", "passthru", or another engine's name */
+	bool writes;
+};
+
+struct point {
+	const struct job *job;
+	uint64_t bs;
+	unsigned int qd;
+	unsigned int batch;
+	enum nvme_completion completion;
+	enum nvme_buffers buffers;
+};
+
+/* What running a point gave. */
+struct outcome {
+	const char *status;		/* NULL: interrupted */
+	char note[700];
+	char showcmd[4096];
+	int ramp_status;		/* waitpid status; -1: no ramp run */
+	int status_fio;			/* waitpid status; -1: did not run */
+	bool imported;
+	struct fio_result res;
+	bool profiled;
+	struct sysprof_result prof;
+	char perf_why[240];		/* "" if perf recorded, or was not asked */
+	char env[12][PATH_MAX + 16];
+	unsigned int nenv;
+};
+
+struct fio_run {
+	struct nvme_opts o;
+	struct own_opts own;
+	struct job jobs[FIO_MAX_JOBS];
+	unsigned int njobs;
+	struct nvme_dev dev;
+	char fio[PATH_MAX];
+	char version[32];
+	int cpu;
+	uint64_t span;
+	struct point *points;
+	unsigned int npoints;
+	unsigned int next_file;		/* fio-<n>.json */
+	unsigned int failed;
+	struct wl_out out;
+	struct progress prog;
+};
+
+static volatile sig_atomic_t fio_stop;
+
+static void on_signal(int sig)
+{
+	static const char msg[] =
+		"\ndmabench: stopping fio, then cleaning up\n";
+	ssize_t n;
+
+	(void)sig;
+	if (!fio_stop) {
+		n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		(void)n;
+	}
+	fio_stop = 1;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: a wait sees EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static void append(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Add to a message, as far as it fits. */
+static void append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Options */
+
+/*
+ * Is argv[*i] opt, as "--opt VALUE" or "--opt=VALUE"?  Then *val is the
+ * value (and *i moves past it), or *bad says that there was none.
+ */
+static bool own_opt(int argc, char **argv, int *i, const char *opt,
+		    const char **val, bool *bad)
+{
+	size_t len = strlen(opt);
+
+	if (strncmp(argv[*i], opt, len) || (argv[*i][len] && argv[*i][len] != '='))
+		return false;
+	if (argv[*i][len] == '=')
+		*val = argv[*i] + len + 1;
+	else if (*i + 1 < argc)
+		*val = argv[++*i];
+	else
+		*bad = true;
+	if (*bad)
+		warnx("%s needs a value (see dmabench fio --help)", opt);
+	return true;
+}
+
+/*
+ * Take dmabench fio's own options out of argv into rest[], which gets
+ * dmabench nvme's, and --dev's value last, as its DEVICE.  0: go on;
+ * 1: help shown; -1: bad options, said why.
+ */
+static int take_own(int argc, char **argv, struct own_opts *x, char **rest,
+		    int *nrest)
+{
+	bool bad = false;
+	int n = 1;
+
+	memset(x, 0, sizeof(*x));
+	rest[0] = argv[0];
+	for (int i = 1; i < argc && !bad; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				rest[n++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			fputs(usage, stdout);
+			return 1;
+		}
+		if (!strcmp(argv[i], "--perf-record")) {
+			x->perf_record = true;
+		} else if (!own_opt(argc, argv, &i, "--job", &x->job, &bad) &&
+			   !own_opt(argc, argv, &i, "--dev", &x->dev, &bad)) {
+			x->rw_given |= !strcmp(argv[i], "--rw") ||
+				       !strncmp(argv[i], "--rw=", 5);
+			rest[n++] = argv[i];
+		}
+	}
+	if (bad)
+		return -1;
+	if (x->job && x->rw_given) {
+		warnx("--job and --rw exclude each other: a job file says what it does");
+		return -1;
+	}
+	if (x->dev)
+		rest[n++] = (char *)x->dev;
+	rest[n] = NULL;
+	*nrest = n;
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct fio_run *fr)
+{
+	char **rest = calloc(argc + 2, sizeof(*rest));
+	int n, ret;
+
+	if (!rest) {
+		warnx("out of memory");
+		return -1;
+	}
+	ret = take_own(argc, argv, &fr->own, rest, &n);
+	if (!ret)
+		ret = nvme_parse(n, rest, &fr->o);
+	free(rest);
+	return ret;
+}
+
+/* Running fio */
+
+/* argv with env, its stdout and stderr into buf; waitpid status or -errno. */
+static int capture(char *const argv[], char *const env[], char *buf,
+		   size_t size)
+{
+	size_t len = 0;
+	int fds[2], status = 0, err;
+	char drop[512];
+	ssize_t r;
+	pid_t pid;
+
+	buf[0] = '\0';
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	pid = prog_spawn(argv, env, fds[1], fds[1]);
+	close(fds[1]);
+	while (pid > 0) {
+		if (len + 1 < size)
+			r = read(fds[0], buf + len, size - 1 - len);
+		else
+			r = read(fds[0], drop, sizeof(drop));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (len + 1 < size)
+			len += r;
+	}
+	buf[len] = '\0';
+	close(fds[0]);
+	if (pid < 0)
+		return pid;
+	while ((err = prog_wait(pid, -1, &status)) == -EINTR)
+		;
+	return err ? err : status;
+}
+
+/* The first line of fio's output that is not the command --showcmd prints. */
+static void fio_complaint(const char *out, char *line, size_t size)
+{
+	size_t len;
+
+	for (const char *p = out; *p; p += len + !!p[len]) {
+		len = strcspn(p, "\n");
+		if (len && strncmp(p, "fio --", 6)) {
+			snprintf(line, size, "%.*s", (int)len, p);
+			return;
+		}
+	}
+	snprintf(line, size, "fio said nothing");
+}
+
+/* Wait for fio; a signal to us asks it to stop (it still reports). */
+static int wait_fio(pid_t pid, int *status)
+{
+	bool asked = false;
+	int err;
+
+	while ((err = prog_wait(pid, -1, status)) == -EINTR) {
+		if (fio_stop && !asked) {
+			kill(pid, SIGINT);
+			asked = true;
+		}
+	}
+	return err;
+}
+
+static void env_set(struct outcome *oc, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Set NAME=value in oc's environment for fio, replacing an older value. */
+static void env_set(struct outcome *oc, const char *name, const char *fmt, ...)
+{
+	size_t len = strlen(name), room = sizeof(oc->env[0]) - len - 1;
+	unsigned int i = 0;
+	va_list ap;
+
+	while (i < oc->nenv && (strncmp(oc->env[i], name, len) ||
+				oc->env[i][len] != '='))
+		i++;
+	if (i == ARRAY_SIZE(oc->env) || len >= sizeof(oc->env[0]) - 1)
+		return;
+	oc->nenv += i == oc->nenv;
+	snprintf(oc->env[i], sizeof(oc->env[i]), "%s=", name);
+	va_start(ap, fmt);
+	vsnprintf(oc->env[i] + len + 1, room, fmt, ap);
+	va_end(ap);
+}
+
+/* The variables a job file reads, for one point. */
+static void point_env(const struct fio_run *fr, const struct point *pt,
+		      struct outcome *oc)
+{
+	bool fixed = pt->buffers == NVME_BUF_FIXED ||
+		     pt->buffers == NVME_BUF_FIXED_HUGE;
+	bool huge = pt->buffers == NVME_BUF_HUGE ||
+		    pt->buffers == NVME_BUF_FIXED_HUGE;
+	size_t hp = hugebuf_page_size();
+
+	oc->nenv = 0;
+	env_set(oc, "DEV", "%s", !strcmp(pt->job->variant, "passthru") &&
+		fr->dev.ng[0] ? fr->dev.ng : fr->dev.blkdev);
+	env_set(oc, "BS", "%llu", (unsigned long long)pt->bs);
+	env_set(oc, "QD", "%u", pt->qd);
+	env_set(oc, "BATCH", "%u", pt->batch);
+	env_set(oc, "FIXED", "%d", fixed);
+	env_set(oc, "POLL", "%d", pt->completion == NVME_POLL);
+	env_set(oc, "MEM", "%s", huge ? "mmaphuge" : "malloc");
+	env_set(oc, "HUGEPAGE", "%zu", hp ? hp : (size_t)2 << 20);
+	env_set(oc, "TIME", "%lldms", llround(fr->o.seconds * 1000));
+	env_set(oc, "RAMP", "0");
+	env_set(oc, "SPAN", "%llu", (unsigned long long)(fr->span / pt->bs * pt->bs));
+	env_set(oc, "CPU", "%d", fr->cpu);
+}
+
+/* The value of a variable set by env_set(), "" if none. */
+static const char *env_get(const struct outcome *oc, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (unsigned int i = 0; i < oc->nenv; i++)
+		if (!strncmp(oc->env[i], name, len) && oc->env[i][len] == '=')
+			return oc->env[i] + len + 1;
+	return "";
+}
+
+static char **env_list(struct outcome *oc, char **v)
+{
+	for (unsigned int i = 0; i < oc->nenv; i++)
+		v[i] = oc->env[i];
+	v[oc->nenv] = NULL;
+	return v;
+}
+
+/* fio --showcmd of a job with oc's environment; 0 or -1, said why. */
+static int showcmd(const struct fio_run *fr, const char *file,
+		   struct outcome *oc, struct fio_job *info, char *why,
+		   size_t whysz)
+{
+	char *argv[] = { (char *)fr->fio, "--showcmd", (char *)file, NULL };
+	char *env[ARRAY_SIZE(oc->env) + 1], line[300];
+	int status;
+
+	status = capture(argv, env_list(oc, env), oc->showcmd,
+			 sizeof(oc->showcmd));
+	if (status || fio_showcmd(oc->showcmd, info)) {
+		fio_complaint(oc->showcmd, line, sizeof(line));
+		snprintf(why, whysz, "%s: fio does not take it: %s", file, line);
+		return -1;
+	}
+	return 0;
+}
+
+/* Jobs */
+
+/* A readable file's absolute path, for the record. */
+static int full_path(const char *path, char *file, size_t size)
+{
+	char real[PATH_MAX];
+
+	if (access(path, R_OK) || !realpath(path, real))
+		return -errno;
+	return fmt_buf(file, size, "%s", real);
+}
+
+/* NAME: configs/fio/NAME.fio beside the binary, then here; or a FILE. */
+static int job_path(const char *arg, char *file, size_t size)
+{
+	size_t len = strlen(arg);
+	char exe[PATH_MAX], name[128];
+	const char *dirs[2];
+	ssize_t n;
+
+	if (strchr(arg, '/'))
+		return full_path(arg, file, size);
+	if (len > 4 && !strcmp(arg + len - 4, ".fio"))
+		len -= 4;
+	snprintf(name, sizeof(name), "%.*s", (int)len, arg);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	dirs[0] = n > 0 ? dirname(exe) : NULL;
+	dirs[1] = ".";
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (!dirs[i] || fmt_buf(file, size, "%s%s/configs/fio/%s.fio",
+					dirs[i], i ? "" : "/..", name))
+			continue;
+		if (!access(file, R_OK))
+			return full_path(file, file, size);
+	}
+	return -ENOENT;
+}
+
+/* What a job does, from fio --showcmd with the first point's settings. */
+static int learn_job(struct fio_run *fr, struct job *jb)
+{
+	struct point pt = {
+		.job = jb, .bs = fr->o.bs[0], .qd = fr->o.qd[0], .batch = 1,
+		.completion = NVME_IRQ, .buffers = NVME_BUF_NORMAL,
+	};
+	struct outcome *oc = calloc(1, sizeof(*oc));
+	char why[600];
+	int err = -1;
+
+	if (!oc) {
+		warnx("out of memory");
+		return -1;
+	}
+	point_env(fr, &pt, oc);
+	env_set(oc, "DEV", "%s", JOB_CHECK_DEV);
+	if (showcmd(fr, jb->file, oc, &jb->info, why, sizeof(why))) {
+		warnx("%s", why);
+		free(oc);
+		return -1;
+	}
+	jb->workload = fio_workload(jb->info.rw);
+	if (jb->info.njobs != 1) {
+		warnx("%s: %u jobs: a row is one job, so a job file must hold one",
+		      jb->file, jb->info.njobs);
+	} else if (jb->info.numjobs != 1) {
+		warnx("%s: numjobs=%u: a row is one job, so a job file must run one",
+		      jb->file, jb->info.numjobs);
+	} else if (strcmp(jb->info.filename, JOB_CHECK_DEV)) {
+		warnx("%s: filename=%s: a job file must do its I/O on filename=${DEV}",
+		      jb->file, jb->info.filename);
+	} else if (!jb->workload) {
+		warnx("%s: rw=%s: dmabench's workloads are rw=randread, read, randwrite or write",
+		      jb->file, jb->info.rw);
+	} else {
+		jb->writes = fio_rw_writes(jb->info.rw);
+		if (!strcmp(jb->info.ioengine, "io_uring_cmd"))
+			snprintf(jb->variant, sizeof(jb->variant), "passthru");
+		else if (strcmp(jb->info.ioengine, "io_uring"))
+			snprintf(jb->variant, sizeof(jb->variant), "%s",
+				 jb->info.ioengine);
+		err = 0;
+	}
+	free(oc);
+	return err;
+}
+
+static int add_job(struct fio_run *fr, const char *arg)
+{
+	struct job *jb = &fr->jobs[fr->njobs];
+
+	if (job_path(arg, jb->file, sizeof(jb->file))) {
+		if (strchr(arg, '/'))
+			warn("--job %s", arg);
+		else
+			warnx("no job file %s.fio in <dmabench's directory>/../configs/fio or ./configs/fio (see dmabench fio --help)",
+			      arg);
+		return -1;
+	}
+	jb->text = read_all(jb->file, NULL);
+	if (!jb->text) {
+		warn("%s", jb->file);
+		return -1;
+	}
+	fr->njobs++;
+	return learn_job(fr, jb);
+}
+
+static int find_jobs(struct fio_run *fr)
+{
+	char name[64];
+	bool passthru = fr->o.passthru;
+
+	if (fr->own.job) {
+		if (add_job(fr, fr->own.job))
+			return -1;
+		passthru = !strcmp(fr->jobs[0].variant, "passthru");
+		if (fr->o.passthru && !passthru) {
+			warnx("--passthru: %s uses ioengine=%s, not io_uring_cmd",
+			      fr->jobs[0].file, fr->jobs[0].info.ioengine);
+			return -1;
+		}
+		if (fr->jobs[0].writes && !fr->o.allow_write) {
+			warnx("%s writes (rw=%s), which destroys what the device holds; add --allow-write if that is what you want",
+			      fr->jobs[0].file, fr->jobs[0].info.rw);
+			return -1;
+		}
+	}
+	for (int rw = 0; rw < NVME_RW_COUNT && !fr->own.job; rw++) {
+		if (!(fr->o.rw & (1U << rw)))
+			continue;
+		snprintf(name, sizeof(name), "%s%s", passthru ? "passthru-" : "",
+			 nvme_rw_names[rw]);
+		if (add_job(fr, name))
+			return -1;
+	}
+	fr->o.passthru = passthru;
+	return 0;
+}
+
+/* The points */
+
+/* The completion x buffers points of one proto; NULL pts: count them. */
+static unsigned int plan_modes(const struct nvme_opts *o, struct point *pts,
+			       struct point p)
+{
+	unsigned int n = 0;
+
+	for (int c = 0; c < NVME_COMPLETION_COUNT; c++) {
+		for (int f = 0; f < NVME_BUF_COUNT; f++) {
+			if (!(o->completion & (1U << c)) ||
+			    !(o->buffers & (1U << f)))
+				continue;
+			p.completion = c;
+			p.buffers = f;
+			if (pts)
+				pts[n] = p;
+			n++;
+		}
+	}
+	return n;
+}
+
+static unsigned int cut(unsigned int batch, unsigned int qd)
+{
+	return batch < qd ? batch : qd;
+}
+
+/* The b-th batch cut to qd, unless an earlier one gave the same. */
+static bool new_batch(const struct nvme_opts *o, size_t b, unsigned int qd,
+		      unsigned int *batch)
+{
+	*batch = cut(o->batch[b], qd);
+	for (size_t k = 0; k < b; k++)
+		if (cut(o->batch[k], qd) == *batch)
+			return false;
+	return true;
+}
+
+/* dmabench nvme's points, in its order; NULL pts: just count them. */
+static unsigned int plan(const struct fio_run *fr, struct point *pts)
+{
+	const struct nvme_opts *o = &fr->o;
+	struct point p = { 0 };
+	unsigned int n = 0;
+
+	for (unsigned int j = 0; j < fr->njobs; j++) {
+		p.job = &fr->jobs[j];
+		for (size_t s = 0; s < o->nbs; s++) {
+			p.bs = o->bs[s];
+			for (size_t q = 0; q < o->nqd; q++) {
+				p.qd = o->qd[q];
+				for (size_t b = 0; b < o->nbatch; b++)
+					if (new_batch(o, b, p.qd, &p.batch))
+						n += plan_modes(o, pts ? pts + n : NULL, p);
+			}
+		}
+	}
+	return n;
+}
+
+static void point_label(const struct point *pt, char *buf, size_t size)
+{
+	snprintf(buf, size, "fio %s %llu qd%u batch%u %s %s%s%s",
+		 pt->job->workload + 5, (unsigned long long)pt->bs, pt->qd,
+		 pt->batch, nvme_completion_names[pt->completion],
+		 nvme_buffers_names[pt->buffers], *pt->job->variant ? " " : "",
+		 pt->job->variant);
+}
+
+/* Huge pages fio will ask for: bs * qd and a page, in whole huge pages. */
+static bool too_few_huge_pages(const struct point *pt, char *why, size_t whysz)
+{
+	unsigned long total, free, need;
+	size_t hp = hugebuf_page_size();
+
+	if (!hp) {
+		snprintf(why, whysz,
+			 "no huge pages: this kernel has no hugetlbfs (no Hugepagesize in /proc/meminfo)");
+		return true;
+	}
+	need = (pt->bs * pt->qd + 4096 + hp - 1) / hp;
+	if (hugebuf_pool(&total, &free) || free >= need)
+		return false;
+	snprintf(why, whysz,
+		 "no huge pages: fio needs %lu of %zu kB, %lu are free in a pool of %lu; echo %lu > %s, or run with --hugepages %lu",
+		 need, hp >> 10, free, total, total + need - free, HUGEBUF_POOL,
+		 total + need - free);
+	return true;
+}
+
+/* Can a point not run here?  The reasons dmabench nvme gives too. */
+static bool unsupported_here(const struct fio_run *fr, const struct point *pt,
+			     char *why, size_t whysz)
+{
+	const struct nvme_dev *d = &fr->dev;
+
+	if (!strcmp(pt->job->variant, "passthru") && !d->ng[0]) {
+		snprintf(why, whysz, "no passthrough: %s", d->ng_why);
+		return true;
+	}
+	if (!strcmp(pt->job->variant, "passthru") && d->max_hw_kb &&
+	    pt->bs > d->max_hw_kb * 1024ULL) {
+		snprintf(why, whysz,
+			 "a passthrough command is never split, and %llu bytes is over the controller's limit of %u KiB (queue/max_hw_sectors_kb)",
+			 (unsigned long long)pt->bs, d->max_hw_kb);
+		return true;
+	}
+	if (pt->completion == NVME_POLL && nvme_dev_poll_check(d, why, whysz))
+		return true;
+	if (pt->buffers == NVME_BUF_HUGE || pt->buffers == NVME_BUF_FIXED_HUGE)
+		return too_few_huge_pages(pt, why, whysz);
+	return false;
+}
+
+/* A point's files: workload/fio-<n><suffix>. */
+static int point_file(struct fio_run *fr, unsigned int n, const char *suffix,
+		      char *path, char *rel)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "fio-%u%s", n, suffix);
+	return wl_out_path(&fr->out, name, path, PATH_MAX, rel, PATH_MAX);
+}
+
+/* The first fio-<n>.json not taken yet: --into may hold earlier runs'. */
+static unsigned int free_file_number(struct fio_run *fr)
+{
+	char path[PATH_MAX], rel[PATH_MAX];
+
+	for (;; fr->next_file++)
+		if (point_file(fr, fr->next_file, ".json", path, rel) ||
+		    !path_exists(path))
+			return fr->next_file++;
+}
+
+/* Run fio on the job with oc's environment; its waitpid status, or -errno. */
+static int run_fio(const struct fio_run *fr, const struct point *pt,
+		   struct outcome *oc, const char *report, int log,
+		   struct sysprof **sp)
+{
+	char out[PATH_MAX + 16], *env[ARRAY_SIZE(oc->env) + 1];
+	char *argv[] = { (char *)fr->fio, "--output-format=json", out,
+			 "--eta=never", (char *)pt->job->file, NULL };
+	const struct sysprof_opts so = {
+		.counters = fr->o.counters,
+		.sampling = fr->o.sampling,
+	};
+	int status;
+	pid_t pid;
+
+	snprintf(out, sizeof(out), "--output=%s", report);
+	if (sp)
+		*sp = sysprof_start(&so);
+	pid = prog_spawn(argv, env_list(oc, env), log, log);
+	if (pid < 0)
+		return pid;
+	return wait_fio(pid, &status) ?: status;
+}
+
+/* The ramp: the same job for --ramp seconds, its report dropped. */
+static void ramp(const struct fio_run *fr, const struct point *pt,
+		 struct outcome *oc, int log)
+{
+	oc->ramp_status = -1;
+	if (fr->o.ramp <= 0)
+		return;
+	env_set(oc, "TIME", "%lldms", llround(fr->o.ramp * 1000));
+	oc->ramp_status = run_fio(fr, pt, oc, "/dev/null", log, NULL);
+	env_set(oc, "TIME", "%lldms", llround(fr->o.seconds * 1000));
+}
+
+static void judge(const struct point *pt, const char *log, struct outcome *oc)
+{
+	const struct fio_result *r = &oc->res;
+	char line[300];
+
+	prog_log_line(log, line, sizeof(line));
+	if (!oc->imported) {
+		oc->status = "failed";
+		if (oc->status_fio < 0)
+			snprintf(oc->note, sizeof(oc->note), "fio did not start: %s",
+				 strerror(-oc->status_fio));
+		else if (line[0])
+			append(oc->note, sizeof(oc->note), "; fio: %s", line);
+	} else if (r->error) {
+		oc->status = r->error == EOPNOTSUPP ||
+			     (r->error == EINVAL && pt->completion == NVME_POLL) ?
+			     "unsupported" : "failed";
+		snprintf(oc->note, sizeof(oc->note), "fio error %d (%s)%s%s",
+			 r->error, strerror(r->error), line[0] ? ": " : "", line);
+	} else if (!WIFEXITED(oc->status_fio) || WEXITSTATUS(oc->status_fio) ||
+		   !r->ops) {
+		oc->status = "failed";
+		snprintf(oc->note, sizeof(oc->note), "fio %s, %llu I/Os%s%s",
+			 WIFEXITED(oc->status_fio) ? "exited" : "was killed",
+			 (unsigned long long)r->ops, line[0] ? ": " : "", line);
+	} else {
+		oc->status = "ok";
+	}
+}
+
+/* The measured run: perf record, sysprof, fio; then fio's report read. */
+static void measure(struct fio_run *fr, const struct point *pt,
+		    unsigned int n, struct outcome *oc, int log)
+{
+	char report[PATH_MAX], rel[PATH_MAX], data[PATH_MAX], folded[PATH_MAX];
+	struct perfrec *perf = NULL;
+	struct sysprof *sp = NULL;
+	size_t len;
+	char *text;
+
+	point_file(fr, n, ".json", report, rel);
+	if (fr->own.perf_record) {
+		point_file(fr, n, ".perf.data", data, rel);
+		perf = perfrec_start(data, oc->perf_why, sizeof(oc->perf_why));
+	}
+	oc->status_fio = run_fio(fr, pt, oc, report, log, &sp);
+	if (sp) {
+		oc->profiled = !sysprof_stop(sp, &oc->prof);
+		sysprof_free(sp);
+	}
+	if (perf) {
+		point_file(fr, n, ".folded", folded, rel);
+		perfrec_stop(perf, folded, oc->perf_why, sizeof(oc->perf_why));
+	}
+	if (fio_stop)
+		return;
+	text = read_all(report, &len);
+	if (!text) {
+		snprintf(oc->note, sizeof(oc->note), "no report from fio");
+	} else {
+		oc->imported = !fio_import(text, len, &oc->res, oc->note,
+					   sizeof(oc->note));
+		free(text);
+	}
+	point_file(fr, n, ".log", data, rel);
+	judge(pt, data, oc);
+}
+
+static void run_point(struct fio_run *fr, const struct point *pt,
+		      unsigned int n, struct outcome *oc)
+{
+	char path[PATH_MAX], rel[PATH_MAX], why[600];
+	struct fio_job info;
+	int log;
+
+	memset(oc, 0, sizeof(*oc));
+	oc->ramp_status = oc->status_fio = -1;
+	point_env(fr, pt, oc);
+	if (unsupported_here(fr, pt, oc->note, sizeof(oc->note))) {
+		oc->status = "unsupported";
+		return;
+	}
+	oc->status = "failed";
+	/* For the record, and fio's say on this point's settings. */
+	if (showcmd(fr, pt->job->file, oc, &info, why, sizeof(why))) {
+		snprintf(oc->note, sizeof(oc->note), "%s", why);
+		return;
+	}
+	point_file(fr, n, ".log", path, rel);
+	log = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (log < 0) {
+		snprintf(oc->note, sizeof(oc->note), "%.400s: %s", path,
+			 strerror(errno));
+		return;
+	}
+	ramp(fr, pt, oc, log);
+	if (!fio_stop)
+		measure(fr, pt, n, oc, log);
+	close(log);
+	if (fio_stop)
+		oc->status = NULL;
+}
+
+/* Recording */
+
+static void json_num(struct json *j, const char *key, double v)
+{
+	char buf[48];
+
+	if (isnan(v) || isinf(v) || csv_fmt_num(buf, sizeof(buf), v))
+		json_null(j, key);
+	else
+		json_raw(j, key, json_span_of(buf, strlen(buf)));
+}
+
+static void json_status(struct json *j, const char *key, int status)
+{
+	if (status < 0)
+		json_null(j, key);
+	else if (WIFEXITED(status))
+		json_int(j, key, WEXITSTATUS(status));
+	else
+		json_int(j, key, 128 + WTERMSIG(status));
+}
+
+static void json_prof(struct json *j, const struct outcome *oc)
+{
+	const struct sysprof_result *p = &oc->prof;
+
+	if (!oc->profiled) {
+		json_null(j, "sysprof");
+		return;
+	}
+	json_obj_begin(j, "sysprof");
+	json_str(j, "window", "the measured fio run, start-up and exit included");
+	json_num(j, "seconds", p->seconds);
+	json_num(j, "busy_ns", p->busy_ns);
+	json_num(j, "cpu_tick_ns", p->cpu_tick_ns);
+	json_num(j, "kcycles", p->kcycles);
+	json_num(j, "kinstr", p->kinstr);
+	json_str(j, "counters_reason", p->counters_reason);
+	json_num(j, "dma_share", p->dma_share);
+	json_str(j, "share_source", p->share_source ? p->share_source : "");
+	json_str(j, "share_reason", p->share_reason);
+	json_u64(j, "samples", p->samples);
+	json_u64(j, "idle_samples", p->idle_samples);
+	json_u64(j, "dma_samples", p->dma_samples);
+	json_u64(j, "unknown_samples", p->unknown_samples);
+	json_u64(j, "lost", p->lost);
+	json_arr_begin(j, "top_dma_symbols");
+	for (unsigned int i = 0; i < p->ntop && i < ARRAY_SIZE(p->top); i++) {
+		json_obj_begin(j, NULL);
+		json_str(j, "symbol", p->top[i].name);
+		json_u64(j, "samples", p->top[i].n);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+static void json_fio(struct json *j, struct fio_run *fr,
+		     const struct point *pt, const struct outcome *oc,
+		     unsigned int n)
+{
+	char path[PATH_MAX], rel[PATH_MAX];
+
+	json_obj_begin(j, "fio");
+	json_str(j, "version", fr->version);
+	json_str(j, "job_file", pt->job->file);
+	json_str(j, "job_text", pt->job->text);
+	json_str(j, "showcmd", oc->showcmd);
+	json_obj_begin(j, "environment");
+	for (unsigned int i = 0; i < oc->nenv; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "%.*s",
+			 (int)strcspn(oc->env[i], "="), oc->env[i]);
+		json_str(j, name, oc->env[i] + strlen(name) + 1);
+	}
+	json_obj_end(j);
+	json_num(j, "ramp_s", fr->o.ramp);
+	json_status(j, "ramp_exit", oc->ramp_status);
+	json_num(j, "time_s", fr->o.seconds);
+	json_status(j, "exit", oc->status_fio);
+	point_file(fr, n, ".json", path, rel);
+	json_str(j, "report", oc->imported ? rel : "");
+	point_file(fr, n, ".log", path, rel);
+	json_str(j, "log", oc->status_fio >= 0 ? rel : "");
+	if (oc->imported) {
+		json_str(j, "direction", oc->res.dir);
+		json_num(j, "job_usr_cpu_pct", oc->res.usr_cpu);
+		json_num(j, "job_sys_cpu_pct", oc->res.sys_cpu);
+		json_num(j, "elapsed_s", oc->res.elapsed);
+		json_bool(j, "lat_percentiles", oc->res.percentiles);
+	}
+	json_obj_end(j);
+}
+
+static int write_json(struct fio_run *fr, const struct point *pt,
+		      const struct outcome *oc, const struct workload_row *row,
+		      unsigned int n)
+{
+	char path[PATH_MAX], rel[PATH_MAX];
+	struct json j;
+	FILE *f;
+	int err;
+
+	point_file(fr, n, "-point.json", path, rel);
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	json_init(&j, f);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "tool", "fio");
+	json_str(&j, "command", fr->out.command ? fr->out.command : "");
+	json_str(&j, "workload", row->workload);
+	json_u64(&j, "size", row->size);
+	json_u64(&j, "qd", row->qd);
+	json_u64(&j, "batch", row->batch);
+	json_str(&j, "completion", row->completion);
+	json_str(&j, "buffers", row->buffers);
+	json_str(&j, "variant", row->variant);
+	json_str(&j, "status", row->status);
+	json_str(&j, "note", row->note);
+	nvme_dev_json(&j, &fr->dev);
+	json_int(&j, "cpu", fr->cpu);
+	json_fio(&j, fr, pt, oc, n);
+	json_u64(&j, "ops", row->ops);
+	json_num(&j, "seconds", row->seconds);
+	json_prof(&j, oc);
+	if (fr->own.perf_record) {
+		json_obj_begin(&j, "perf_record");
+		json_str(&j, "profile", row->profile);
+		json_str(&j, "error", oc->perf_why);
+		json_obj_end(&j);
+	}
+	json_obj_end(&j);
+	err = ferror(f) ? -EIO : 0;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+static void fill_figures(const struct outcome *oc, struct workload_row *row)
+{
+	const struct sysprof_result *p = &oc->prof;
+	double ops = oc->res.ops;
+
+	fio_fill_row(&oc->res, row);
+	if (!oc->profiled || !ops)
+		return;
+	row->cpu_ns_per_op = p->busy_ns / ops;
+	row->kcycles_per_op = p->kcycles / ops;
+	row->kinstr_per_op = p->kinstr / ops;
+	row->dma_share = p->dma_share;
+	row->share_source = p->share_source ? p->share_source : "unavailable";
+	row->kernel_samples = p->samples - p->idle_samples;
+}
+
+static void ok_note(const struct fio_run *fr, const struct outcome *oc,
+		    char *note, size_t size)
+{
+	snprintf(note, size, "%s", fr->version);
+	if (oc->profiled)
+		append(note, size,
+		       "; CPU and counters over fio's whole run, start-up and exit included (%.2f s for %.2f s measured)",
+		       oc->prof.seconds, oc->res.seconds);
+	if (!oc->res.percentiles)
+		append(note, size,
+		       "; no latency percentiles (the job lacks lat_percentiles=1)");
+	if (oc->perf_why[0])
+		append(note, size, "; %s", oc->perf_why);
+	else if (fr->own.perf_record)
+		append(note, size,
+		       "; perf record ran meanwhile, and its CPU time counts");
+}
+
+/* The row and the files of a point that ran or could not. */
+static int record(struct fio_run *fr, const struct point *pt,
+		  struct outcome *oc, unsigned int n)
+{
+	char note[sizeof(oc->note) + 400], path[PATH_MAX], profile[PATH_MAX] = "";
+	struct workload_row row;
+	int err;
+
+	workload_row_init(&row);
+	row.tool = "fio";
+	row.workload = pt->job->workload;
+	row.path = fr->dev.dma.path;
+	row.device = env_get(oc, "DEV");
+	row.size = pt->bs;
+	row.qd = pt->qd;
+	row.batch = pt->batch;
+	row.completion = nvme_completion_names[pt->completion];
+	row.buffers = nvme_buffers_names[pt->buffers];
+	row.variant = pt->job->variant;
+	row.threads = 1;
+	row.status = oc->status;
+	if (!strcmp(oc->status, "ok"))
+		ok_note(fr, oc, note, sizeof(note));
+	else
+		snprintf(note, sizeof(note), "%s", oc->note);
+	row.note = note;
+	if (!strcmp(oc->status, "ok"))
+		fill_figures(oc, &row);
+	if (fr->own.perf_record && oc->status_fio >= 0 && !oc->perf_why[0] &&
+	    !point_file(fr, n, ".folded", path, profile))
+		row.profile = profile;
+	err = write_json(fr, pt, oc, &row, n);
+	if (!err)
+		err = wl_out_row(&fr->out, &row);
+	if (err)
+		warnx("%s/workload: cannot write point %u: %s", fr->out.dir, n,
+		      strerror(-err));
+	return err;
+}
+
+/* An interrupted point leaves no files behind, as it leaves no row. */
+static void drop_files(struct fio_run *fr, unsigned int n)
+{
+	static const char *const suffixes[] = {
+		".json", ".log", ".perf.data", ".folded",
+	};
+	char path[PATH_MAX], rel[PATH_MAX];
+
+	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++)
+		if (!point_file(fr, n, suffixes[i], path, rel))
+			unlink(path);
+}
+
+static int sweep(struct fio_run *fr)
+{
+	struct outcome *oc = malloc(sizeof(*oc));
+	char label[160], msg[800];
+	unsigned int n;
+	double t0;
+	int err = 0;
+
+	if (!oc)
+		return -ENOMEM;
+	progress_init(&fr->prog, fr->npoints, fr->npoints);
+	for (unsigned int i = 0; i < fr->npoints && !err; i++) {
+		point_label(&fr->points[i], label, sizeof(label));
+		progress_begin(&fr->prog, label);
+		t0 = now_seconds();
+		n = free_file_number(fr);
+		run_point(fr, &fr->points[i], n, oc);
+		if (!oc->status || fio_stop) {
+			drop_files(fr, n);
+			fputs("interrupted\n", stderr);
+			err = -EINTR;
+			break;
+		}
+		if (strcmp(oc->status, "ok")) {
+			fr->failed += !strcmp(oc->status, "failed");
+			snprintf(msg, sizeof(msg), "%s: %s", oc->status, oc->note);
+			progress_end(&fr->prog, now_seconds() - t0, msg);
+		} else {
+			progress_end(&fr->prog, now_seconds() - t0, NULL);
+		}
+		err = record(fr, &fr->points[i], oc, n);
+	}
+	free(oc);
+	return err;
+}
+
+/* Before anything runs */
+
+static int find_fio(struct fio_run *fr)
+{
+	char *argv[] = { fr->fio, "--version", NULL };
+	char out[128];
+
+	if (prog_find("fio", fr->fio, sizeof(fr->fio))) {
+		warnx(FIO_PACKAGE);
+		return -1;
+	}
+	if (capture(argv, NULL, out, sizeof(out)) || strncmp(out, "fio-", 4)) {
+		warnx("%s --version: not fio? (%.40s)", fr->fio, out);
+		return -1;
+	}
+	snprintf(fr->version, sizeof(fr->version), "%.*s",
+		 (int)strcspn(out, " \n"), out);
+	if (fr->own.perf_record && prog_find("perf", out, sizeof(out))) {
+		warnx("--perf-record: perf is not installed (Debian: apt install linux-perf)");
+		return -1;
+	}
+	return 0;
+}
+
+/* What the device says about the options, as dmabench nvme checks it. */
+static int check_device(struct fio_run *fr)
+{
+	const struct nvme_dev *d = &fr->dev;
+	const struct nvme_opts *o = &fr->o;
+
+	if (!d->size) {
+		warnx("%s: the device has no capacity (size 0)", d->arg);
+		return -1;
+	}
+	for (size_t i = 0; i < o->nbs; i++) {
+		if (o->bs[i] < d->lbs || o->bs[i] % d->lbs) {
+			warnx("--bs %llu: %s has logical blocks of %u bytes; give multiples of %u",
+			      (unsigned long long)o->bs[i], d->arg, d->lbs, d->lbs);
+			return -1;
+		}
+	}
+	if (o->span > d->size) {
+		warnx("--span %llu: over the size of %s (%llu bytes)",
+		      (unsigned long long)o->span, d->arg,
+		      (unsigned long long)d->size);
+		return -1;
+	}
+	fr->span = o->span ? o->span : d->size;
+	if (fr->span < o->bs[o->nbs - 1]) {
+		warnx("%s: %llu bytes, smaller than --bs %llu", d->arg,
+		      (unsigned long long)fr->span,
+		      (unsigned long long)o->bs[o->nbs - 1]);
+		return -1;
+	}
+	if (o->path && strcmp(o->path, d->dma.path)) {
+		warnx("--path %s: the DMA path of %s is %s%s%s", o->path, d->arg,
+		      d->dma.path, d->dma.note[0] ? ": " : "", d->dma.note);
+		return -1;
+	}
+	return 0;
+}
+
+static bool any_writes(const struct fio_run *fr)
+{
+	for (unsigned int i = 0; i < fr->njobs; i++)
+		if (fr->jobs[i].writes)
+			return true;
+	return false;
+}
+
+/* Everything before the output exists: no file is made if this fails. */
+static int prepare(struct fio_run *fr)
+{
+	char err[600];
+	int ret;
+
+	if (find_fio(fr))
+		return -1;
+	snprintf(fr->dev.arg, sizeof(fr->dev.arg), "%s", fr->o.device);
+	fr->cpu = fr->o.cpu >= 0 ? fr->o.cpu : sched_getcpu();
+	if (fr->cpu < 0)
+		fr->cpu = 0;
+	if (find_jobs(fr))
+		return -1;
+	if (nvme_dev_probe(fr->o.device, fr->o.passthru, &fr->dev, err,
+			   sizeof(err))) {
+		warnx("%s", err);
+		return -1;
+	}
+	if (check_device(fr))
+		return -1;
+	if (any_writes(fr) && nvme_dev_write_check(&fr->dev, err, sizeof(err))) {
+		warnx("%s", err);
+		return -1;
+	}
+	fr->npoints = plan(fr, NULL);
+	fr->points = calloc(fr->npoints, sizeof(*fr->points));
+	if (!fr->points) {
+		warnx("out of memory");
+		return -1;
+	}
+	plan(fr, fr->points);
+	ret = fr->o.hugepages < 0 ? 0 :
+	      hugebuf_pool_set(fr->o.hugepages, err, sizeof(err));
+	if (ret)
+		warnx("--hugepages %ld: %s", fr->o.hugepages, err);
+	/* Fewer pages than asked: the points that need more say so. */
+	return ret && ret != -ENOMEM ? -1 : 0;
+}
+
+static void announce(const struct fio_run *fr)
+{
+	char took[32];
+
+	/* fio takes a moment to start and to stop: twice per point. */
+	fmt_duration(took, sizeof(took), fr->npoints *
+		     (fr->o.seconds + fr->o.ramp + (fr->o.ramp > 0 ? 1 : 0.5)));
+	fprintf(stderr, "dmabench: %s: DMA path %s; %s, %u points, %g s + %g s ramp each: about %s, on CPU %d\n",
+		fr->dev.arg, fr->dev.dma.path, fr->version, fr->npoints,
+		fr->o.seconds, fr->o.ramp, took, fr->cpu);
+}
+
+int cmd_fio(int argc, char **argv)
+{
+	struct fio_run *fr;
+	int ret, err;
+
+	fr = calloc(1, sizeof(*fr));
+	if (!fr) {
+		warnx("out of memory");
+		return 1;
+	}
+	fr->next_file = 1;
+	ret = parse(argc, argv, fr);
+	if (ret) {
+		free(fr);
+		return ret > 0 ? 0 : 1;
+	}
+	catch_signals();
+	ret = 1;
+	if (!prepare(fr) && !fio_stop &&
+	    !wl_out_open(&fr->out, fr->o.into, fr->o.out, argc, argv)) {
+		announce(fr);
+		err = sweep(fr);
+		if (wl_out_close(&fr->out, !err) || err)
+			ret = fio_stop ? 130 : 1;
+		else
+			ret = 0;
+		if (fr->failed)
+			warnx("%u point%s failed: see the notes of their rows",
+			      fr->failed, fr->failed == 1 ? "" : "s");
+		if (err == -EINTR && fr->o.into)
+			warnx("interrupted: the rows of the points that finished stay in %s",
+			      fr->o.into);
+		else if (err == -EINTR)
+			warnx("interrupted: nothing written");
+	}
+	hugebuf_pool_restore();
+	for (unsigned int i = 0; i < fr->njobs; i++)
+		free(fr->jobs[i].text);
+	free(fr->points);
+	free(fr);
+	return ret;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * --perf-record: `perf record -a -g` around a workload, its samples
+ * folded into one line per distinct call stack for flame graphs:
+ *
+ *	comm;outermost;...;innermost count
+ *
+ * and the few helpers for running programs that this and the workload
+ * commands share.
+ */
+#ifndef DMABENCH_PERFREC_H
+#define DMABENCH_PERFREC_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+struct perfrec;
+
+/*
+ * Start recording every CPU's call stacks into data_path, and return once
+ * perf has said that its events are enabled.  NULL, with why[] filled,
+ * if perf is missing or would not start.
+ */
+struct perfrec *perfrec_start(const char *data_path, char *why, size_t size);
+/*
+ * Stop it, and fold its samples into folded_path.  0, or -errno with
+ * why[] filled.  Frees p whatever the outcome.
+ */
+int perfrec_stop(struct perfrec *p, const char *folded_path,
+		 char *why, size_t size);
+/*
+ * Fold the output of `perf script -F comm,pid,tid,ip,sym` (perf's default
+ * fields are read too): one sample is a header line and the frames under
+ * it, innermost first, each on a line that starts with a tab.  Writes the
+ * distinct stacks, sorted, with the number of samples of each.  Returns
+ * the number of samples, or -errno.
+ */
+long perf_fold(FILE *in, FILE *out);
+
+/* Running programs */
+
+/* The full path of a program found in $PATH; -ENOENT if none. */
+int prog_find(const char *name, char *path, size_t size);
+/*
+ * Start argv[0] (looked up in $PATH) with stdin from /dev/null, stdout
+ * to out and stderr to err (-1: /dev/null), and env[] ("NAME=value",
+ * NULL-terminated, or NULL) added to the environment, replacing what it
+ * names.  The pid, or -errno (-ENOENT: no such program).
+ */
+pid_t prog_spawn(char *const argv[], char *const env[], int out, int err);
+/*
+ * Wait for pid to exit, at most timeout seconds (< 0: for ever).  0 and
+ * *status (as waitpid() gives it), -ETIMEDOUT if it still runs, -EINTR
+ * if a signal came first (call again to go on waiting).
+ */
+int prog_wait(pid_t pid, double timeout, int *status);
+/* The first line of a log file that says something, for a message. */
+void prog_log_line(const char *log, char *line, size_t size);
+
+#endif
