@@ -32,7 +32,8 @@ fi
 build=build/lab/$release
 rm -rf "${repo:?}/$build"
 mkdir -p "$repo/$build/tests"
-cp -r "$repo/bench-module" "$repo/userspace" "$repo/$build/"
+# configs/ beside userspace/: dmabench fio finds its jobs in ../configs/fio.
+cp -r "$repo/bench-module" "$repo/userspace" "$repo/configs" "$repo/$build/"
 cp "$repo"/tests/vm/* "$repo/$build/tests/"
 cat >"$repo/$build/kernel.env" <<ENV
 RELEASE=$release
@@ -44,6 +45,7 @@ ENV
 echo "lab: building dmabench.ko for $release" >&2
 "$repo/lab/chroot.sh" "$root" "${binds[@]}" bash -euo pipefail -c "
 	make -s -C /dmabench/$build/bench-module KDIR=$kdir
+	make -s -C /dmabench/$build/userspace clean
 	make -s -C /dmabench/$build/userspace
 	cc -O2 -Wall -Wextra -Werror -I/dmabench/$build/bench-module \
 		-o /dmabench/$build/tests/badparams /dmabench/$build/tests/badparams.c

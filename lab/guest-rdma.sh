@@ -13,6 +13,12 @@ bin=$1 part=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 
+# The NIC's driver is a module, and udev is stubbed out in the lab.
+modprobe virtio_net
+for _ in $(seq 50); do
+	ls /sys/class/net/*/device >/dev/null 2>&1 && break
+	sleep 0.1
+done
 nic=
 for d in /sys/class/net/*; do
 	[ -e "$d/device" ] && [ "$(cat "$d/type")" = 1 ] && { nic=$(basename "$d"); break; }

@@ -101,6 +101,7 @@ def main():
         v["nv_n"] = len(paths)
         v["nv_unit"] = mine[0]["lat_unit"]
         v["nv_source"] = ", ".join(sorted({r["share_source"] for r in mine}))
+        v["nv_fio"] = int(any(r["tool"] == "fio" for r in nv))
 
     # --- RDMA registration: ns per page against size
     reg = [r for r in rows if r["workload"] == "rdma-reg" and

@@ -538,13 +538,15 @@ step_link() {
 }
 
 step_connect() {
-	local opts="transport=rdma,traddr=$addr,trsvcid=$trsvcid,nqn=$nqn" reply fd
+	# One poll queue, so that dmabench nvme can measure polled I/O too.
+	local opts="transport=rdma,traddr=$addr,trsvcid=$trsvcid,nqn=$nqn,nr_poll_queues=1" reply fd
 
 	st_connected=1
 	save_state
 	if command -v nvme >/dev/null; then
-		say "connect: nvme connect -t rdma -a $addr -s $trsvcid -n $nqn"
-		nvme connect -t rdma -a "$addr" -s "$trsvcid" -n "$nqn" >&2 ||
+		say "connect: nvme connect -t rdma -a $addr -s $trsvcid -n $nqn --nr-poll-queues=1"
+		nvme connect -t rdma -a "$addr" -s "$trsvcid" -n "$nqn" \
+			--nr-poll-queues=1 >&2 ||
 			die "nvme connect failed (see dmesg)"
 	else
 		say "connect: $opts > /dev/nvme-fabrics (no nvme-cli)"

@@ -29,12 +29,6 @@ SCRIPT
 		continue
 	fi
 	# The guest's TAP, one point each here, named after the kernel.
-	while read -r line; do
-		case $line in
-		"ok "*) check "$series: ${line#ok * - }" true ;;
-		"not ok "*) check "$series: ${line#not ok * - }" false ;;
-		"Bail out!"*) check "$series: ${line#Bail out! }" false ;;
-		esac
-	done <"$out/tap"
+	relay_tap "$series" "$out/tap"
 done
 finish

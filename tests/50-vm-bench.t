@@ -26,16 +26,7 @@ vm_bench() {
 }
 
 # assert: checkrun.py's PASS/FAIL lines, as test points.
-assert() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"PASS: "*) check "${line#PASS: }" true ;;
-		"FAIL: "*) check "${line#FAIL: }" false ;;
-		"#"*) echo "$line" ;;
-		esac
-	done < <(python3 tests/checkrun.py "$@")
-}
+assert() { relay_checks < <(python3 tests/checkrun.py "$@"); }
 
 for series in 7.3 6.12; do
 	if ! run=$(vm_bench "vm-bench-$series" "$series"); then

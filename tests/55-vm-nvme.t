@@ -16,16 +16,6 @@ out=build/test-nvme
 rm -rf "$out"
 mkdir -p "$out"
 
-assert() {
-	local line
-	while IFS= read -r line; do
-		case $line in
-		"PASS: "*) check "${line#PASS: }" true ;;
-		"FAIL: "*) check "${line#FAIL: }" false ;;
-		"#"*) echo "$line" ;;
-		esac
-	done < <(python3 tests/checkwl.py "$@")
-}
 
 # A token microbenchmark: these boots are for the workloads.
 printf '%s\n' '--api page --size 4096 --dir to_device --threads 1' \
@@ -35,7 +25,7 @@ if run_logged vm-nvme-7.3 lab/vm-bench.sh --kernel 7.3 --dma all \
 	--nvme-args "--quick --time 2 --ramp 0.5"; then
 	run=$(tail -n 1 "$logs/vm-nvme-7.3.log")
 	check "vm-bench with NVMe writes a run ($run)" test -s "$run/workload.csv"
-	assert nvme "$run" --paths direct,swiotlb,iommu-strict,iommu-lazy,iommu-identity
+	relay_checks < <(python3 tests/checkwl.py nvme "$run" --paths direct,swiotlb,iommu-strict,iommu-lazy,iommu-identity)
 	check "the run's plots include the NVMe workloads" \
 		run_logged plots-nvme scripts/plots.sh --check "$run"
 	check "nvme.png drawn" test -s "$run/plots/nvme.png"
@@ -60,13 +50,7 @@ SCRIPT
 	run_logged vm-nvme-refusals lab/boot.sh "$build" "$out" 1 "$qemu" "" \
 		"$out/refusals.sh"
 	if [ -s "$out/tap" ]; then
-		while read -r line; do
-			case $line in
-			"ok "*) check "refusals: ${line#ok * - }" true ;;
-			"not ok "*) check "refusals: ${line#not ok * - }" false ;;
-			"#"*) echo "$line" ;;
-			esac
-		done <"$out/tap"
+		relay_tap refusals "$out/tap"
 	else
 		check "the refusal checks ran in the guest" false
 	fi

@@ -21,13 +21,7 @@ if run_logged vm-rdma-7.3 lab/vm-bench.sh --kernel 7.3 --dma direct \
 	--nvme-args "--quick --time 2 --ramp 0.5"; then
 	run=$(tail -n 1 "$logs/vm-rdma-7.3.log")
 	check "vm-bench with RDMA writes a run ($run)" test -s "$run/workload.csv"
-	while IFS= read -r line; do
-		case $line in
-		"PASS: "*) check "${line#PASS: }" true ;;
-		"FAIL: "*) check "${line#FAIL: }" false ;;
-		"#"*) echo "$line" ;;
-		esac
-	done < <(python3 tests/checkwl.py rdma "$run")
+	relay_checks < <(python3 tests/checkwl.py rdma "$run")
 	check "the run's plots include registration" \
 		run_logged plots-rdma scripts/plots.sh --check "$run"
 	check "rdma.png drawn" test -s "$run/plots/rdma.png"
@@ -46,13 +40,7 @@ SCRIPT
 		"-M q35 -netdev user,id=net0 -device virtio-net-pci,netdev=net0" "" \
 		"$out/teardown.sh"
 	if [ -s "$out/tap" ]; then
-		while read -r line; do
-			case $line in
-			"ok "*) check "teardown: ${line#ok * - }" true ;;
-			"not ok "*) check "teardown: ${line#not ok * - }" false ;;
-			"#"*) echo "$line" ;;
-			esac
-		done <"$out/tap"
+		relay_tap teardown "$out/tap"
 	else
 		check "the teardown checks ran in the guest" false
 	fi

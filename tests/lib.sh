@@ -46,3 +46,30 @@ run_logged() {
 	tail -n 40 "$logs/$name.log" | diag
 	return 1
 }
+
+# relay_checks < lines: a checker's "PASS: x", "FAIL: x" and "# note"
+# lines as test points and comments.
+relay_checks() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		"PASS: "*) check "${line#PASS: }" true ;;
+		"FAIL: "*) check "${line#FAIL: }" false ;;
+		"#"*) echo "$line" ;;
+		esac
+	done
+}
+
+# relay_tap PREFIX FILE: the TAP a guest wrote, each of its points one of
+# ours named "PREFIX: description", its comments passed on.
+relay_tap() {
+	local prefix=$1 line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*) check "$prefix: ${line#ok * - }" true ;;
+		"not ok "*) check "$prefix: ${line#not ok * - }" false ;;
+		"Bail out!"*) check "$prefix: ${line#Bail out! }" false ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <"$2"
+}

@@ -12,17 +12,8 @@ set -euo pipefail
 
 bin=$1
 out=$2
-n=0
-failed=0
-check() {
-	n=$((n + 1))
-	if "$@" >/dev/null 2>&1; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		failed=1
-	fi
-}
+# shellcheck source=tests/vm/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 [ -d /sys/module/nvme ] || modprobe nvme
 ns() {
@@ -51,11 +42,10 @@ printf '\000\000\000\000\203\000\000\000\000\010\000\000\000\010\000\000' |
 	dd of="$parted" bs=1 seek=446 conv=notrunc status=none
 printf '\125\252' | dd of="$parted" bs=1 seek=510 conv=notrunc status=none
 blockdev --rereadpt "$parted"
-desc="the partitioned disk shows its partition"
-check test -e "/sys/block/$(basename "$parted")/$(basename "$parted")p1"
+check "the partitioned disk shows its partition" test -e "/sys/block/$(basename "$parted")/$(basename "$parted")p1"
 mkdir -p /tmp/mnt
 mount -t ext4 "$mounted" /tmp/mnt
-desc="the mounted disk is mounted"; check grep -q "^$mounted " /proc/mounts
+check "the mounted disk is mounted" grep -q "^$mounted " /proc/mounts
 
 # write DEVICE [extra options]: a short write workload; its stderr kept.
 # shellcheck disable=SC2317  # called through check
@@ -71,37 +61,28 @@ refused() { ! write "$@"; }
 
 for dev in "$mounted" "$signed" "$parted"; do
 	before=$(sha256sum <"$dev")
-	desc="$dev: a write with --allow-write is refused"
-	check refused "$dev" --allow-write
+		check "$dev: a write with --allow-write is refused" refused "$dev" --allow-write
 	sed 's/^/# /' "$out/err.txt"
 	case $dev in
 	"$mounted") why='mounted' ;;
 	"$signed") why='ext4' ;;
 	*) why='partition' ;;
 	esac
-	desc="$dev: the refusal says why ($why)"
-	check grep -qi "$why" "$out/err.txt"
+		check "$dev: the refusal says why ($why)" grep -qi "$why" "$out/err.txt"
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	after=$(sha256sum <"$dev")
-	desc="$dev: its data is unchanged"; check test "$before" = "$after"
+	check "$dev: its data is unchanged" test "$before" = "$after"
 done
-desc="the mounted filesystem still mounts and reads"
-check ls /tmp/mnt
+check "the mounted filesystem still mounts and reads" ls /tmp/mnt
 umount /tmp/mnt
 
-desc="a refused write leaves no run directory"
-check test -z "$(ls -A "$out/runs" 2>/dev/null)"
+check "a refused write leaves no run directory" test -z "$(ls -A "$out/runs" 2>/dev/null)"
 
 before=$(sha256sum <"$blank")
-desc="$blank: a write without --allow-write is refused"
-check refused "$blank"
-desc="$blank: the refusal names --allow-write"
-check grep -q -- --allow-write "$out/err.txt"
-desc="$blank: still unchanged"; check test "$before" = "$(sha256sum <"$blank")"
-desc="$blank: with --allow-write the blank disk is written"
-check write "$blank" --allow-write
-desc="$blank: and its data changed"
-check test "$before" != "$(sha256sum <"$blank")"
-echo "1..$n"
-exit "$failed"
+check "$blank: a write without --allow-write is refused" refused "$blank"
+check "$blank: the refusal names --allow-write" grep -q -- --allow-write "$out/err.txt"
+check "$blank: still unchanged" test "$before" = "$(sha256sum <"$blank")"
+check "$blank: with --allow-write the blank disk is written" write "$blank" --allow-write
+check "$blank: and its data changed" test "$before" != "$(sha256sum <"$blank")"
+tap_end

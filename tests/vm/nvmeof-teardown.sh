@@ -10,21 +10,15 @@
 set -euo pipefail
 
 script=$1 bin=$2 out=$3
-n=0
-failed=0
-# check "description" command...: one test point.
-check() {
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		failed=1
-	fi
-}
+# shellcheck source=tests/vm/tap.sh
+. "$(dirname "$0")/tap.sh"
 
+# The NIC's driver is a module, and udev is stubbed out in the lab.
+modprobe virtio_net
+for _ in $(seq 50); do
+	ls /sys/class/net/*/device >/dev/null 2>&1 && break
+	sleep 0.1
+done
 nic=
 for d in /sys/class/net/*; do
 	[ -e "$d/device" ] && [ "$(cat "$d/type")" = 1 ] && { nic=$(basename "$d"); break; }
@@ -90,5 +84,4 @@ status=0
 check "a whole run completes ($status)" test "$status" = 0
 tail -n 5 "$out/log-whole" | sed 's/^/# /'
 check "a whole run leaves nothing behind" same
-echo "1..$n"
-exit "$failed"
+tap_end
