@@ -146,9 +146,12 @@ def check_rdma(run):
                       num(r["lat_p50"]) for r in d),
             "%s loopback: message rate, bandwidth and latency" % w)
     odp = [r for r in rows if r["workload"].startswith("rdma-odp")]
+    seen = set()
     for r in odp:
-        print("# %s %s: %s %s" % (r["workload"], r["size"], r["status"],
-                                  r["note"]))
+        said = (r["workload"], r["status"], r["note"].split(";")[0])
+        if said not in seen:
+            seen.add(said)
+            print("# %s: %s: %s" % said)
     out(odp and all(r["status"] in ("ok", "unsupported") and
                     (r["status"] != "unsupported" or r["note"])
                     for r in odp),

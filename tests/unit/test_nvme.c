@@ -48,9 +48,10 @@ static void opts_defaults(void)
 	is_int(o.buffers, (1 << NVME_BUF_NORMAL) | (1 << NVME_BUF_FIXED),
 	       "default: normal and fixed buffers");
 	ok(o.seconds == 5 && o.ramp == 1, "default 5 s after 1 s");
-	ok(o.cpu == -1 && o.hugepages == -1 && !o.span && !o.path,
+	ok(o.cpu == -1 && o.wl.hugepages == -1 && !o.span && !o.path,
 	   "no cpu, pool, span or path unless given");
-	ok(o.counters && o.sampling && !o.passthru && !o.allow_write,
+	ok(o.wl.sysprof.counters && o.wl.sysprof.sampling && !o.passthru &&
+	   !o.allow_write,
 	   "counters and sampling on; passthru and writes off");
 	/* qd 1 cuts batch 8 to 1, a repeat: 1 + 2 batches x 2 x 2. */
 	is_int(nvme_plan(&o, NULL), 12, "default points: 12");
@@ -105,8 +106,12 @@ static void opts_good(void)
 	   "--path fabric-rdma");
 	ok(PARSE(&o, "--cpu", "1", "--hugepages", "16", "--no-counters",
 		 "--no-sampling", "--passthru", "--out", "r", "/dev/ng0n1") == 0 &&
-	   o.cpu == 1 && o.hugepages == 16 && !o.counters && !o.sampling &&
+	   o.cpu == 1 && o.wl.hugepages == 16 && !o.wl.sysprof.counters &&
+	   !o.wl.sysprof.sampling &&
 	   o.passthru, "--cpu, --hugepages, --no-counters, --no-sampling, --passthru");
+	ok(!o.wl.perf_record, "no perf record unless asked");
+	ok(PARSE(&o, "--perf-record", "--into", "r", "d") == 0 && o.wl.perf_record,
+	   "--perf-record");
 }
 
 static void opts_bad(void)

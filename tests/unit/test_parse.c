@@ -2,6 +2,7 @@
 /*
  * Command-line values: sizes, lists, numbers, PCI addresses, notes.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -14,24 +15,32 @@ static void sizes(void)
 	char err[200];
 	uint64_t v = 0;
 
-	ok(!parse_size("64", &v, err, sizeof(err)) && v == 64, "size 64");
-	ok(!parse_size("4K", &v, err, sizeof(err)) && v == 4096, "size 4K");
-	ok(!parse_size("4k", &v, err, sizeof(err)) && v == 4096, "size 4k");
-	ok(!parse_size("2M", &v, err, sizeof(err)) && v == 2 << 20, "size 2M");
-	ok(!parse_size("4M", &v, err, sizeof(err)) && v == 4 << 20,
+	ok(!parse_size("64", SIZE_LIMIT, &v, err, sizeof(err)) && v == 64, "size 64");
+	ok(!parse_size("4K", SIZE_LIMIT, &v, err, sizeof(err)) && v == 4096, "size 4K");
+	ok(!parse_size("4k", SIZE_LIMIT, &v, err, sizeof(err)) && v == 4096, "size 4k");
+	ok(!parse_size("2M", SIZE_LIMIT, &v, err, sizeof(err)) && v == 2 << 20, "size 2M");
+	ok(!parse_size("4M", SIZE_LIMIT, &v, err, sizeof(err)) && v == 4 << 20,
 	   "size 4M is the limit");
-	ok(parse_size("4097K", &v, err, sizeof(err)) != 0, "size over 4M refused");
-	ok(parse_size("1048576M", &v, err, sizeof(err)) != 0,
+	ok(parse_size("4097K", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "size over 4M refused");
+	ok(parse_size("1048576M", SIZE_LIMIT, &v, err, sizeof(err)) != 0,
 	   "size overflowing when shifted refused");
-	ok(parse_size("0", &v, err, sizeof(err)) != 0, "size 0 refused");
-	ok(parse_size("", &v, err, sizeof(err)) != 0, "empty size refused");
-	ok(parse_size("K", &v, err, sizeof(err)) != 0, "suffix alone refused");
-	ok(parse_size("4Q", &v, err, sizeof(err)) != 0, "unknown suffix refused");
+	ok(parse_size("0", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "size 0 refused");
+	ok(parse_size("", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "empty size refused");
+	ok(parse_size("K", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "suffix alone refused");
+	ok(parse_size("4Q", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "unknown suffix refused");
 	ok(strstr(err, "4Q"), "the error names the bad value");
-	ok(parse_size("-4", &v, err, sizeof(err)) != 0, "negative size refused");
-	ok(parse_size("4KK", &v, err, sizeof(err)) != 0, "double suffix refused");
-	ok(parse_size("99999999999999999999", &v, err, sizeof(err)) != 0,
+	ok(parse_size("-4", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "negative size refused");
+	ok(parse_size("4KK", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "double suffix refused");
+	ok(parse_size("99999999999999999999", SIZE_LIMIT, &v, err, sizeof(err)) != 0,
 	   "overflowing size refused");
+	ok(parse_size("1G", SIZE_LIMIT, &v, err, sizeof(err)) == -EINVAL &&
+	   strstr(err, "K or M:"), "under 4M, G is no suffix, and K or M are named");
+	ok(parse_size("8M", SIZE_LIMIT, &v, err, sizeof(err)) == -ERANGE &&
+	   strstr(err, "the module's limit of 4M"), "4M is the module's limit");
+	ok(parse_size("2T", UINT64_MAX, &v, err, sizeof(err)) == 0 &&
+	   v == 2ULL << 40, "without a limit, 2T");
+	ok(parse_size("0K", UINT64_MAX, &v, err, sizeof(err)) == -EDOM,
+	   "0K is 0: -EDOM");
 }
 
 static void size_lists(void)
@@ -40,17 +49,17 @@ static void size_lists(void)
 	char err[200];
 	size_t n = 0;
 
-	ok(!parse_size_list("64K,64,4K,2M", s, 8, &n, err, sizeof(err)),
+	ok(!parse_size_list("64K,64,4K,2M", SIZE_LIMIT, s, 8, &n, err, sizeof(err)),
 	   "size list parses");
 	ok(n == 4 && s[0] == 64 && s[1] == 4096 && s[2] == 65536 &&
 	   s[3] == 2 << 20, "size list sorted ascending");
-	ok(!parse_size_list("4K,4096", s, 8, &n, err, sizeof(err)) && n == 1,
+	ok(!parse_size_list("4K,4096", SIZE_LIMIT, s, 8, &n, err, sizeof(err)) && n == 1,
 	   "duplicate sizes dropped");
-	ok(parse_size_list("64,,4K", s, 8, &n, err, sizeof(err)) != 0,
+	ok(parse_size_list("64,,4K", SIZE_LIMIT, s, 8, &n, err, sizeof(err)) != 0,
 	   "empty item refused");
-	ok(parse_size_list("64,", s, 8, &n, err, sizeof(err)) != 0,
+	ok(parse_size_list("64,", SIZE_LIMIT, s, 8, &n, err, sizeof(err)) != 0,
 	   "trailing comma refused");
-	ok(parse_size_list("1,2,3", s, 2, &n, err, sizeof(err)) != 0,
+	ok(parse_size_list("1,2,3", SIZE_LIMIT, s, 2, &n, err, sizeof(err)) != 0,
 	   "too many sizes refused");
 }
 

@@ -8,19 +8,32 @@
 #include <errno.h>
 #include <string.h>
 
+#include "parse.h"
 #include "rdma.h"
 #include "tap.h"
 #include "util.h"
 
+/*
+ * dmabench rdma with up to four arguments, after --out r unless they
+ * say where the rows go themselves (or --list that there are none).
+ */
 static int parse(struct rdma_opts *o, const char *a1, const char *a2,
 		 const char *a3, const char *a4)
 {
-	char *argv[] = { "rdma", (char *)a1, (char *)a2, (char *)a3,
-			 (char *)a4, NULL };
+	const char *args[] = { a1, a2, a3, a4 };
+	char *argv[8] = { "rdma" };
+	bool where = false;
 	int argc = 1;
 
-	while (argv[argc])
-		argc++;
+	for (int i = 0; i < 4 && args[i]; i++)
+		where |= !strcmp(args[i], "--into") ||
+			 !strcmp(args[i], "--out") || !strcmp(args[i], "--list");
+	if (!where) {
+		argv[argc++] = "--out";
+		argv[argc++] = "r";
+	}
+	for (int i = 0; i < 4 && args[i]; i++)
+		argv[argc++] = (char *)args[i];
 	return rdma_parse(argc, argv, o);
 }
 
@@ -44,11 +57,28 @@ static void defaults(void)
 	is_int(o.count, 0, "rdma: by time, not count");
 	ok(o.port == 1 && o.gid_index == -1 && !o.dev && !o.addr,
 	   "rdma: port 1, GID chosen, first device");
-	ok(o.counters && o.sampling, "rdma: counters and sampling on");
-	ok(!o.reg_per_io && !o.list && o.hugepages == -1,
+	ok(o.wl.sysprof.counters && o.wl.sysprof.sampling,
+	   "rdma: counters and sampling on");
+	ok(!o.reg_per_io && !o.list && o.wl.hugepages == -1,
 	   "rdma: no reg-per-io, no list, pool left alone");
-	ok(o.out && !strcmp(o.out, "results") && !o.into,
-	   "rdma: a new run under results");
+	ok(o.wl.out && !strcmp(o.wl.out, "r") && !o.wl.into, "rdma: a new run under r");
+	ok(!o.wl.perf_record, "rdma: no perf record");
+}
+
+static void where(void)
+{
+	static struct rdma_opts o;
+	char *none[] = { "rdma", NULL }, *list[] = { "rdma", "--list", NULL };
+
+	tap_diag("rdma: refusals follow on stderr");
+	ok(rdma_parse(1, none, &o) == -1,
+	   "rdma: neither --into nor --out refused: no default");
+	ok(rdma_parse(2, list, &o) == 0 && o.list && !o.wl.out && !o.wl.into,
+	   "rdma: --list needs neither");
+	ok(parse(&o, "--list", "--into", "a", "--out=b") == -1,
+	   "rdma: --list with --into and --out refused");
+	ok(parse(&o, "--perf-record", NULL, NULL, NULL) == 0 && o.wl.perf_record,
+	   "rdma: --perf-record");
 }
 
 static void quick(void)
@@ -88,12 +118,13 @@ static void good(void)
 	ok(parse(&o, "--port", "2", "--gid-index", "3") == 0 && o.port == 2 &&
 	   o.gid_index == 3, "rdma: --port 2 --gid-index 3");
 	ok(parse(&o, "--reg-per-io", "--into", "/tmp/x", NULL) == 0 &&
-	   o.reg_per_io && !strcmp(o.into, "/tmp/x"),
+	   o.reg_per_io && !strcmp(o.wl.into, "/tmp/x"),
 	   "rdma: --reg-per-io --into");
 	ok(parse(&o, "--hugepages", "512", "--list", NULL) == 0 &&
-	   o.hugepages == 512 && o.list, "rdma: --hugepages 512 --list");
+	   o.wl.hugepages == 512 && o.list, "rdma: --hugepages 512 --list");
 	ok(parse(&o, "--no-counters", "--no-sampling", NULL, NULL) == 0 &&
-	   !o.counters && !o.sampling, "rdma: --no-counters --no-sampling");
+	   !o.wl.sysprof.counters && !o.wl.sysprof.sampling,
+	   "rdma: --no-counters --no-sampling");
 }
 
 static void refused(void)
@@ -173,30 +204,33 @@ static void plan(void)
 	is_int(rdma_plan(&o, NULL), 6, "rdma: --test send --buffers huge");
 }
 
+/* A size as --size and --msg-size take it: up to RDMA_MAX_SIZE. */
+static int size(const char *s, uint64_t *v, char *err)
+{
+	return parse_size(s, RDMA_MAX_SIZE, v, err, 200);
+}
+
 static void sizes(void)
 {
 	char err[200];
 	uint64_t v = 0;
 
-	ok(!rdma_parse_size("64", &v, err, sizeof(err)) && v == 64, "rdma: size 64");
-	ok(!rdma_parse_size("4k", &v, err, sizeof(err)) && v == 4096, "rdma: size 4k");
-	ok(!rdma_parse_size("2M", &v, err, sizeof(err)) && v == 2 << 20,
-	   "rdma: size 2M");
-	ok(!rdma_parse_size("1G", &v, err, sizeof(err)) && v == 1ULL << 30,
-	   "rdma: size 1G");
-	ok(!rdma_parse_size("16g", &v, err, sizeof(err)) && v == 16ULL << 30,
+	ok(!size("64", &v, err) && v == 64, "rdma: size 64");
+	ok(!size("4k", &v, err) && v == 4096, "rdma: size 4k");
+	ok(!size("2M", &v, err) && v == 2 << 20, "rdma: size 2M");
+	ok(!size("1G", &v, err) && v == 1ULL << 30, "rdma: size 1G");
+	ok(!size("16g", &v, err) && v == 16ULL << 30,
 	   "rdma: size 16G is the limit");
-	ok(rdma_parse_size("16385M", &v, err, sizeof(err)) == -ERANGE,
-	   "rdma: 16385M over the limit");
+	ok(size("16385M", &v, err) == -ERANGE, "rdma: 16385M over the limit");
 	ok(strstr(err, "16385M") != NULL, "rdma: the error names the value");
-	ok(rdma_parse_size("99999999999999999999", &v, err, sizeof(err)) != 0,
+	is_str(err, "'16385M': over the limit of 16G", "rdma: ... and the limit");
+	ok(size("99999999999999999999", &v, err) != 0,
 	   "rdma: overflowing size refused");
-	ok(rdma_parse_size("4GG", &v, err, sizeof(err)) == -EINVAL,
-	   "rdma: double suffix refused");
-	ok(rdma_parse_size("G", &v, err, sizeof(err)) == -EINVAL,
-	   "rdma: suffix alone refused");
-	ok(rdma_parse_size("", &v, err, sizeof(err)) == -EINVAL,
-	   "rdma: empty size refused");
+	ok(size("4GG", &v, err) == -EINVAL, "rdma: double suffix refused");
+	ok(size("G", &v, err) == -EINVAL, "rdma: suffix alone refused");
+	ok(size("1T", &v, err) == -EINVAL && strstr(err, "K, M or G:"),
+	   "rdma: T is no suffix of its sizes");
+	ok(size("", &v, err) == -EINVAL, "rdma: empty size refused");
 }
 
 static void per_page(void)
@@ -366,6 +400,7 @@ static void memory(void)
 void test_rdma(void)
 {
 	defaults();
+	where();
 	quick();
 	good();
 	refused();

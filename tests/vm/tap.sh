@@ -7,16 +7,16 @@ failed=0
 # check "description" command...: one test point.  What the command
 # prints is shown under it as TAP comments.
 check() {
-	local desc=$1 out
+	local desc=$1 printed
 	shift
 	n=$((n + 1))
-	if out=$("$@" 2>&1); then
+	if printed=$("$@" 2>&1); then
 		echo "ok $n - $desc"
 	else
 		echo "not ok $n - $desc"
 		failed=1
 	fi
-	[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
+	[ -z "$printed" ] || printf '%s\n' "$printed" | sed 's/^/# /'
 }
 
 tap_end() {
