@@ -4,9 +4,10 @@
  * files of configs/fio/, and fio's figures imported as rows of
  * workload.csv (tool fio) beside dmabench's own, under the same keys.
  *
- * The options are dmabench nvme's (nvme_parse()), and the device is
- * probed and checked as dmabench nvme does it (nvme_dev.c), plus --job,
- * --dev and --perf-record.  Each point runs fio twice: the ramp, a run
+ * The options are dmabench nvme's (nvme_parse()), --perf-record among
+ * them, plus --job and --dev; the points are dmabench nvme's, and the
+ * device is probed and checked as dmabench nvme does it (cmd_nvme.c,
+ * nvme_dev.c).  Each point runs fio twice: the ramp, a run
  * of its own whose report is dropped, then the measured run, inside
  * sysprof's window, which thus holds no I/O that fio does not count.
  * fio's JSON report and messages, and the point's provenance, are kept
@@ -27,7 +28,6 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "csv.h"
 #include "fio_import.h"
 #include "hugebuf.h"
 #include "json.h"
@@ -87,7 +87,6 @@ static const char usage[] =
 struct own_opts {
 	const char *job;
 	const char *dev;
-	bool perf_record;
 	bool rw_given;
 };
 
@@ -97,17 +96,15 @@ struct job {
 	char *text;
 	struct fio_job info;
 	const char *workload;
+	enum nvme_rw rw;	/* the workload's */
 	char variant[32];	/* "", "passthru", or another engine's name */
 	bool writes;
 };
 
+/* A point of dmabench nvme's, run by a job file. */
 struct point {
+	struct nvme_point nv;
 	const struct job *job;
-	uint64_t bs;
-	unsigned int qd;
-	unsigned int batch;
-	enum nvme_completion completion;
-	enum nvme_buffers buffers;
 };
 
 /* What running a point gave. */
@@ -121,7 +118,8 @@ struct outcome {
 	struct fio_result res;
 	bool profiled;
 	struct sysprof_result prof;
-	char perf_why[240];		/* "" if perf recorded, or was not asked */
+	char perf_why[240];		/* --perf-record: why none, or "" */
+	char profile[PATH_MAX];		/* its folded stacks, or "" */
 	char env[12][PATH_MAX + 16];
 	unsigned int nenv;
 };
@@ -145,46 +143,6 @@ struct fio_run {
 };
 
 static volatile sig_atomic_t fio_stop;
-
-static void on_signal(int sig)
-{
-	static const char msg[] =
-		"\ndmabench: stopping fio, then cleaning up\n";
-	ssize_t n;
-
-	(void)sig;
-	if (!fio_stop) {
-		n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
-		(void)n;
-	}
-	fio_stop = 1;
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: a wait sees EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-static void append(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Add to a message, as far as it fits. */
-static void append(char *buf, size_t size, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf + len, size - len, fmt, ap);
-	va_end(ap);
-}
 
 /* Options */
 
@@ -233,10 +191,8 @@ static int take_own(int argc, char **argv, struct own_opts *x, char **rest,
 			fputs(usage, stdout);
 			return 1;
 		}
-		if (!strcmp(argv[i], "--perf-record")) {
-			x->perf_record = true;
-		} else if (!own_opt(argc, argv, &i, "--job", &x->job, &bad) &&
-			   !own_opt(argc, argv, &i, "--dev", &x->dev, &bad)) {
+		if (!own_opt(argc, argv, &i, "--job", &x->job, &bad) &&
+		    !own_opt(argc, argv, &i, "--dev", &x->dev, &bad)) {
 			x->rw_given |= !strcmp(argv[i], "--rw") ||
 				       !strncmp(argv[i], "--rw=", 5);
 			rest[n++] = argv[i];
@@ -365,25 +321,27 @@ static void env_set(struct outcome *oc, const char *name, const char *fmt, ...)
 static void point_env(const struct fio_run *fr, const struct point *pt,
 		      struct outcome *oc)
 {
-	bool fixed = pt->buffers == NVME_BUF_FIXED ||
-		     pt->buffers == NVME_BUF_FIXED_HUGE;
-	bool huge = pt->buffers == NVME_BUF_HUGE ||
-		    pt->buffers == NVME_BUF_FIXED_HUGE;
+	const struct nvme_point *nv = &pt->nv;
+	bool fixed = nv->buffers == NVME_BUF_FIXED ||
+		     nv->buffers == NVME_BUF_FIXED_HUGE;
+	bool huge = nv->buffers == NVME_BUF_HUGE ||
+		    nv->buffers == NVME_BUF_FIXED_HUGE;
 	size_t hp = hugebuf_page_size();
 
 	oc->nenv = 0;
 	env_set(oc, "DEV", "%s", !strcmp(pt->job->variant, "passthru") &&
 		fr->dev.ng[0] ? fr->dev.ng : fr->dev.blkdev);
-	env_set(oc, "BS", "%llu", (unsigned long long)pt->bs);
-	env_set(oc, "QD", "%u", pt->qd);
-	env_set(oc, "BATCH", "%u", pt->batch);
+	env_set(oc, "BS", "%llu", (unsigned long long)nv->bs);
+	env_set(oc, "QD", "%u", nv->qd);
+	env_set(oc, "BATCH", "%u", nv->batch);
 	env_set(oc, "FIXED", "%d", fixed);
-	env_set(oc, "POLL", "%d", pt->completion == NVME_POLL);
+	env_set(oc, "POLL", "%d", nv->completion == NVME_POLL);
 	env_set(oc, "MEM", "%s", huge ? "mmaphuge" : "malloc");
 	env_set(oc, "HUGEPAGE", "%zu", hp ? hp : (size_t)2 << 20);
 	env_set(oc, "TIME", "%lldms", llround(fr->o.seconds * 1000));
 	env_set(oc, "RAMP", "0");
-	env_set(oc, "SPAN", "%llu", (unsigned long long)(fr->span / pt->bs * pt->bs));
+	env_set(oc, "SPAN", "%llu",
+		(unsigned long long)(fr->span / nv->bs * nv->bs));
 	env_set(oc, "CPU", "%d", fr->cpu);
 }
 
@@ -468,8 +426,11 @@ static int job_path(const char *arg, char *file, size_t size)
 static int learn_job(struct fio_run *fr, struct job *jb)
 {
 	struct point pt = {
-		.job = jb, .bs = fr->o.bs[0], .qd = fr->o.qd[0], .batch = 1,
-		.completion = NVME_IRQ, .buffers = NVME_BUF_NORMAL,
+		.nv = {
+			.bs = fr->o.bs[0], .qd = fr->o.qd[0], .batch = 1,
+			.completion = NVME_IRQ, .buffers = NVME_BUF_NORMAL,
+		},
+		.job = jb,
 	};
 	struct outcome *oc = calloc(1, sizeof(*oc));
 	char why[600];
@@ -500,6 +461,10 @@ static int learn_job(struct fio_run *fr, struct job *jb)
 		warnx("%s: rw=%s: dmabench's workloads are rw=randread, read, randwrite or write",
 		      jb->file, jb->info.rw);
 	} else {
+		/* workload is "nvme-" and the name of an nvme_rw. */
+		for (int rw = 0; rw < NVME_RW_COUNT; rw++)
+			if (!strcmp(jb->workload + 5, nvme_rw_names[rw]))
+				jb->rw = rw;
 		jb->writes = fio_rw_writes(jb->info.rw);
 		if (!strcmp(jb->info.ioengine, "io_uring_cmd"))
 			snprintf(jb->variant, sizeof(jb->variant), "passthru");
@@ -567,71 +532,38 @@ static int find_jobs(struct fio_run *fr)
 
 /* The points */
 
-/* The completion x buffers points of one proto; NULL pts: count them. */
-static unsigned int plan_modes(const struct nvme_opts *o, struct point *pts,
-			       struct point p)
+/* dmabench nvme's points, job by job, into fr->points; 0 or -1 said. */
+static int plan(struct fio_run *fr)
 {
-	unsigned int n = 0;
+	unsigned int each = nvme_plan_rw(&fr->o, NVME_RANDREAD, NULL), n = 0;
+	struct nvme_point *nv = calloc(each, sizeof(*nv));
 
-	for (int c = 0; c < NVME_COMPLETION_COUNT; c++) {
-		for (int f = 0; f < NVME_BUF_COUNT; f++) {
-			if (!(o->completion & (1U << c)) ||
-			    !(o->buffers & (1U << f)))
-				continue;
-			p.completion = c;
-			p.buffers = f;
-			if (pts)
-				pts[n] = p;
-			n++;
-		}
+	fr->npoints = fr->njobs * each;
+	fr->points = calloc(fr->npoints, sizeof(*fr->points));
+	if (!nv || !fr->points) {
+		free(nv);
+		warnx("out of memory");
+		return -1;
 	}
-	return n;
-}
-
-static unsigned int cut(unsigned int batch, unsigned int qd)
-{
-	return batch < qd ? batch : qd;
-}
-
-/* The b-th batch cut to qd, unless an earlier one gave the same. */
-static bool new_batch(const struct nvme_opts *o, size_t b, unsigned int qd,
-		      unsigned int *batch)
-{
-	*batch = cut(o->batch[b], qd);
-	for (size_t k = 0; k < b; k++)
-		if (cut(o->batch[k], qd) == *batch)
-			return false;
-	return true;
-}
-
-/* dmabench nvme's points, in its order; NULL pts: just count them. */
-static unsigned int plan(const struct fio_run *fr, struct point *pts)
-{
-	const struct nvme_opts *o = &fr->o;
-	struct point p = { 0 };
-	unsigned int n = 0;
-
 	for (unsigned int j = 0; j < fr->njobs; j++) {
-		p.job = &fr->jobs[j];
-		for (size_t s = 0; s < o->nbs; s++) {
-			p.bs = o->bs[s];
-			for (size_t q = 0; q < o->nqd; q++) {
-				p.qd = o->qd[q];
-				for (size_t b = 0; b < o->nbatch; b++)
-					if (new_batch(o, b, p.qd, &p.batch))
-						n += plan_modes(o, pts ? pts + n : NULL, p);
-			}
+		nvme_plan_rw(&fr->o, fr->jobs[j].rw, nv);
+		for (unsigned int k = 0; k < each; k++) {
+			fr->points[n].nv = nv[k];
+			fr->points[n++].job = &fr->jobs[j];
 		}
 	}
-	return n;
+	free(nv);
+	return 0;
 }
 
 static void point_label(const struct point *pt, char *buf, size_t size)
 {
+	const struct nvme_point *nv = &pt->nv;
+
 	snprintf(buf, size, "fio %s %llu qd%u batch%u %s %s%s%s",
-		 pt->job->workload + 5, (unsigned long long)pt->bs, pt->qd,
-		 pt->batch, nvme_completion_names[pt->completion],
-		 nvme_buffers_names[pt->buffers], *pt->job->variant ? " " : "",
+		 pt->job->workload + 5, (unsigned long long)nv->bs, nv->qd,
+		 nv->batch, nvme_completion_names[nv->completion],
+		 nvme_buffers_names[nv->buffers], *pt->job->variant ? " " : "",
 		 pt->job->variant);
 }
 
@@ -646,7 +578,7 @@ static bool too_few_huge_pages(const struct point *pt, char *why, size_t whysz)
 			 "no huge pages: this kernel has no hugetlbfs (no Hugepagesize in /proc/meminfo)");
 		return true;
 	}
-	need = (pt->bs * pt->qd + 4096 + hp - 1) / hp;
+	need = (pt->nv.bs * pt->nv.qd + 4096 + hp - 1) / hp;
 	if (hugebuf_pool(&total, &free) || free >= need)
 		return false;
 	snprintf(why, whysz,
@@ -656,26 +588,16 @@ static bool too_few_huge_pages(const struct point *pt, char *why, size_t whysz)
 	return true;
 }
 
-/* Can a point not run here?  The reasons dmabench nvme gives too. */
+/* Can a point not run here?  dmabench nvme's reasons, and huge pages. */
 static bool unsupported_here(const struct fio_run *fr, const struct point *pt,
 			     char *why, size_t whysz)
 {
-	const struct nvme_dev *d = &fr->dev;
+	const struct nvme_point *nv = &pt->nv;
 
-	if (!strcmp(pt->job->variant, "passthru") && !d->ng[0]) {
-		snprintf(why, whysz, "no passthrough: %s", d->ng_why);
+	/* fio's --passthru is that of its jobs (find_jobs()). */
+	if (nvme_point_unsupported(&fr->dev, fr->o.passthru, nv, why, whysz))
 		return true;
-	}
-	if (!strcmp(pt->job->variant, "passthru") && d->max_hw_kb &&
-	    pt->bs > d->max_hw_kb * 1024ULL) {
-		snprintf(why, whysz,
-			 "a passthrough command is never split, and %llu bytes is over the controller's limit of %u KiB (queue/max_hw_sectors_kb)",
-			 (unsigned long long)pt->bs, d->max_hw_kb);
-		return true;
-	}
-	if (pt->completion == NVME_POLL && nvme_dev_poll_check(d, why, whysz))
-		return true;
-	if (pt->buffers == NVME_BUF_HUGE || pt->buffers == NVME_BUF_FIXED_HUGE)
+	if (nv->buffers == NVME_BUF_HUGE || nv->buffers == NVME_BUF_FIXED_HUGE)
 		return too_few_huge_pages(pt, why, whysz);
 	return false;
 }
@@ -684,21 +606,7 @@ static bool unsupported_here(const struct fio_run *fr, const struct point *pt,
 static int point_file(struct fio_run *fr, unsigned int n, const char *suffix,
 		      char *path, char *rel)
 {
-	char name[64];
-
-	snprintf(name, sizeof(name), "fio-%u%s", n, suffix);
-	return wl_out_path(&fr->out, name, path, PATH_MAX, rel, PATH_MAX);
-}
-
-/* The first fio-<n>.json not taken yet: --into may hold earlier runs'. */
-static unsigned int free_file_number(struct fio_run *fr)
-{
-	char path[PATH_MAX], rel[PATH_MAX];
-
-	for (;; fr->next_file++)
-		if (point_file(fr, fr->next_file, ".json", path, rel) ||
-		    !path_exists(path))
-			return fr->next_file++;
+	return wl_out_point_path(&fr->out, "fio", n, suffix, path, rel);
 }
 
 /* Run fio on the job with oc's environment; its waitpid status, or -errno. */
@@ -709,16 +617,12 @@ static int run_fio(const struct fio_run *fr, const struct point *pt,
 	char out[PATH_MAX + 16], *env[ARRAY_SIZE(oc->env) + 1];
 	char *argv[] = { (char *)fr->fio, "--output-format=json", out,
 			 "--eta=never", (char *)pt->job->file, NULL };
-	const struct sysprof_opts so = {
-		.counters = fr->o.counters,
-		.sampling = fr->o.sampling,
-	};
 	int status;
 	pid_t pid;
 
 	snprintf(out, sizeof(out), "--output=%s", report);
 	if (sp)
-		*sp = sysprof_start(&so);
+		*sp = sysprof_start(&fr->o.wl.sysprof);
 	pid = prog_spawn(argv, env_list(oc, env), log, log);
 	if (pid < 0)
 		return pid;
@@ -749,10 +653,12 @@ static void judge(const struct point *pt, const char *log, struct outcome *oc)
 			snprintf(oc->note, sizeof(oc->note), "fio did not start: %s",
 				 strerror(-oc->status_fio));
 		else if (line[0])
-			append(oc->note, sizeof(oc->note), "; fio: %s", line);
+			workload_note_add(oc->note, sizeof(oc->note), "fio: %s",
+					  line);
 	} else if (r->error) {
 		oc->status = r->error == EOPNOTSUPP ||
-			     (r->error == EINVAL && pt->completion == NVME_POLL) ?
+			     (r->error == EINVAL &&
+			      pt->nv.completion == NVME_POLL) ?
 			     "unsupported" : "failed";
 		snprintf(oc->note, sizeof(oc->note), "fio error %d (%s)%s%s",
 			 r->error, strerror(r->error), line[0] ? ": " : "", line);
@@ -771,26 +677,24 @@ static void judge(const struct point *pt, const char *log, struct outcome *oc)
 static void measure(struct fio_run *fr, const struct point *pt,
 		    unsigned int n, struct outcome *oc, int log)
 {
-	char report[PATH_MAX], rel[PATH_MAX], data[PATH_MAX], folded[PATH_MAX];
+	char report[PATH_MAX], rel[PATH_MAX], data[PATH_MAX];
 	struct perfrec *perf = NULL;
 	struct sysprof *sp = NULL;
 	size_t len;
 	char *text;
 
 	point_file(fr, n, ".json", report, rel);
-	if (fr->own.perf_record) {
-		point_file(fr, n, ".perf.data", data, rel);
-		perf = perfrec_start(data, oc->perf_why, sizeof(oc->perf_why));
-	}
+	if (fr->o.wl.perf_record)
+		perf = perfrec_point_start(&fr->out, "fio", n, oc->perf_why,
+					   sizeof(oc->perf_why));
 	oc->status_fio = run_fio(fr, pt, oc, report, log, &sp);
 	if (sp) {
 		oc->profiled = !sysprof_stop(sp, &oc->prof);
 		sysprof_free(sp);
 	}
-	if (perf) {
-		point_file(fr, n, ".folded", folded, rel);
-		perfrec_stop(perf, folded, oc->perf_why, sizeof(oc->perf_why));
-	}
+	if (perf)
+		perfrec_point_stop(perf, &fr->out, "fio", n, oc->profile,
+				   oc->perf_why, sizeof(oc->perf_why));
 	if (fio_stop)
 		return;
 	text = read_all(report, &len);
@@ -842,16 +746,6 @@ static void run_point(struct fio_run *fr, const struct point *pt,
 
 /* Recording */
 
-static void json_num(struct json *j, const char *key, double v)
-{
-	char buf[48];
-
-	if (isnan(v) || isinf(v) || csv_fmt_num(buf, sizeof(buf), v))
-		json_null(j, key);
-	else
-		json_raw(j, key, json_span_of(buf, strlen(buf)));
-}
-
 static void json_status(struct json *j, const char *key, int status)
 {
 	if (status < 0)
@@ -860,41 +754,6 @@ static void json_status(struct json *j, const char *key, int status)
 		json_int(j, key, WEXITSTATUS(status));
 	else
 		json_int(j, key, 128 + WTERMSIG(status));
-}
-
-static void json_prof(struct json *j, const struct outcome *oc)
-{
-	const struct sysprof_result *p = &oc->prof;
-
-	if (!oc->profiled) {
-		json_null(j, "sysprof");
-		return;
-	}
-	json_obj_begin(j, "sysprof");
-	json_str(j, "window", "the measured fio run, start-up and exit included");
-	json_num(j, "seconds", p->seconds);
-	json_num(j, "busy_ns", p->busy_ns);
-	json_num(j, "cpu_tick_ns", p->cpu_tick_ns);
-	json_num(j, "kcycles", p->kcycles);
-	json_num(j, "kinstr", p->kinstr);
-	json_str(j, "counters_reason", p->counters_reason);
-	json_num(j, "dma_share", p->dma_share);
-	json_str(j, "share_source", p->share_source ? p->share_source : "");
-	json_str(j, "share_reason", p->share_reason);
-	json_u64(j, "samples", p->samples);
-	json_u64(j, "idle_samples", p->idle_samples);
-	json_u64(j, "dma_samples", p->dma_samples);
-	json_u64(j, "unknown_samples", p->unknown_samples);
-	json_u64(j, "lost", p->lost);
-	json_arr_begin(j, "top_dma_symbols");
-	for (unsigned int i = 0; i < p->ntop && i < ARRAY_SIZE(p->top); i++) {
-		json_obj_begin(j, NULL);
-		json_str(j, "symbol", p->top[i].name);
-		json_u64(j, "samples", p->top[i].n);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-	json_obj_end(j);
 }
 
 static void json_fio(struct json *j, struct fio_run *fr,
@@ -939,61 +798,30 @@ static int write_json(struct fio_run *fr, const struct point *pt,
 		      const struct outcome *oc, const struct workload_row *row,
 		      unsigned int n)
 {
-	char path[PATH_MAX], rel[PATH_MAX];
 	struct json j;
-	FILE *f;
+	char name[64];
 	int err;
 
-	point_file(fr, n, "-point.json", path, rel);
-	f = fopen(path, "we");
-	if (!f)
-		return -errno;
-	json_init(&j, f);
-	json_obj_begin(&j, NULL);
-	json_str(&j, "tool", "fio");
-	json_str(&j, "command", fr->out.command ? fr->out.command : "");
-	json_str(&j, "workload", row->workload);
-	json_u64(&j, "size", row->size);
-	json_u64(&j, "qd", row->qd);
-	json_u64(&j, "batch", row->batch);
-	json_str(&j, "completion", row->completion);
-	json_str(&j, "buffers", row->buffers);
-	json_str(&j, "variant", row->variant);
-	json_str(&j, "status", row->status);
-	json_str(&j, "note", row->note);
-	nvme_dev_json(&j, &fr->dev);
+	snprintf(name, sizeof(name), "fio-%u-point.json", n);
+	err = nvme_json_start(&j, &fr->out, name, "fio", row, &fr->dev);
+	if (err)
+		return err;
 	json_int(&j, "cpu", fr->cpu);
 	json_fio(&j, fr, pt, oc, n);
 	json_u64(&j, "ops", row->ops);
 	json_num(&j, "seconds", row->seconds);
-	json_prof(&j, oc);
-	if (fr->own.perf_record) {
-		json_obj_begin(&j, "perf_record");
-		json_str(&j, "profile", row->profile);
-		json_str(&j, "error", oc->perf_why);
-		json_obj_end(&j);
-	}
-	json_obj_end(&j);
-	err = ferror(f) ? -EIO : 0;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
+	nvme_json_sysprof(&j, &oc->prof, oc->profiled,
+			  "the measured fio run, start-up and exit included");
+	if (fr->o.wl.perf_record)
+		perfrec_json(&j, row->profile, oc->perf_why);
+	return json_close(&j);
 }
 
 static void fill_figures(const struct outcome *oc, struct workload_row *row)
 {
-	const struct sysprof_result *p = &oc->prof;
-	double ops = oc->res.ops;
-
 	fio_fill_row(&oc->res, row);
-	if (!oc->profiled || !ops)
-		return;
-	row->cpu_ns_per_op = p->busy_ns / ops;
-	row->kcycles_per_op = p->kcycles / ops;
-	row->kinstr_per_op = p->kinstr / ops;
-	row->dma_share = p->dma_share;
-	row->share_source = p->share_source ? p->share_source : "unavailable";
-	row->kernel_samples = p->samples - p->idle_samples;
+	if (oc->profiled)
+		workload_row_cost(row, &oc->prof, oc->res.ops);
 }
 
 static void ok_note(const struct fio_run *fr, const struct outcome *oc,
@@ -1001,24 +829,22 @@ static void ok_note(const struct fio_run *fr, const struct outcome *oc,
 {
 	snprintf(note, size, "%s", fr->version);
 	if (oc->profiled)
-		append(note, size,
-		       "; CPU and counters over fio's whole run, start-up and exit included (%.2f s for %.2f s measured)",
-		       oc->prof.seconds, oc->res.seconds);
+		workload_note_add(note, size,
+				  "CPU and counters over fio's whole run, start-up and exit included (%.2f s for %.2f s measured)",
+				  oc->prof.seconds, oc->res.seconds);
 	if (!oc->res.percentiles)
-		append(note, size,
-		       "; no latency percentiles (the job lacks lat_percentiles=1)");
-	if (oc->perf_why[0])
-		append(note, size, "; %s", oc->perf_why);
-	else if (fr->own.perf_record)
-		append(note, size,
-		       "; perf record ran meanwhile, and its CPU time counts");
+		workload_note_add(note, size,
+				  "no latency percentiles (the job lacks lat_percentiles=1)");
+	if (fr->o.wl.perf_record)
+		workload_note_add(note, size, "%s", oc->perf_why[0] ?
+				  oc->perf_why : PERFREC_NOTE);
 }
 
 /* The row and the files of a point that ran or could not. */
 static int record(struct fio_run *fr, const struct point *pt,
 		  struct outcome *oc, unsigned int n)
 {
-	char note[sizeof(oc->note) + 400], path[PATH_MAX], profile[PATH_MAX] = "";
+	char note[sizeof(oc->note) + 400];
 	struct workload_row row;
 	int err;
 
@@ -1027,11 +853,11 @@ static int record(struct fio_run *fr, const struct point *pt,
 	row.workload = pt->job->workload;
 	row.path = fr->dev.dma.path;
 	row.device = env_get(oc, "DEV");
-	row.size = pt->bs;
-	row.qd = pt->qd;
-	row.batch = pt->batch;
-	row.completion = nvme_completion_names[pt->completion];
-	row.buffers = nvme_buffers_names[pt->buffers];
+	row.size = pt->nv.bs;
+	row.qd = pt->nv.qd;
+	row.batch = pt->nv.batch;
+	row.completion = nvme_completion_names[pt->nv.completion];
+	row.buffers = nvme_buffers_names[pt->nv.buffers];
 	row.variant = pt->job->variant;
 	row.threads = 1;
 	row.status = oc->status;
@@ -1042,9 +868,8 @@ static int record(struct fio_run *fr, const struct point *pt,
 	row.note = note;
 	if (!strcmp(oc->status, "ok"))
 		fill_figures(oc, &row);
-	if (fr->own.perf_record && oc->status_fio >= 0 && !oc->perf_why[0] &&
-	    !point_file(fr, n, ".folded", path, profile))
-		row.profile = profile;
+	if (oc->status_fio >= 0)
+		row.profile = oc->profile;
 	err = write_json(fr, pt, oc, &row, n);
 	if (!err)
 		err = wl_out_row(&fr->out, &row);
@@ -1057,14 +882,9 @@ static int record(struct fio_run *fr, const struct point *pt,
 /* An interrupted point leaves no files behind, as it leaves no row. */
 static void drop_files(struct fio_run *fr, unsigned int n)
 {
-	static const char *const suffixes[] = {
-		".json", ".log", ".perf.data", ".folded",
-	};
-	char path[PATH_MAX], rel[PATH_MAX];
-
-	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++)
-		if (!point_file(fr, n, suffixes[i], path, rel))
-			unlink(path);
+	wl_out_unlink(&fr->out, "fio", n, ".json");
+	wl_out_unlink(&fr->out, "fio", n, ".log");
+	perfrec_point_drop(&fr->out, "fio", n);
 }
 
 static int sweep(struct fio_run *fr)
@@ -1082,7 +902,8 @@ static int sweep(struct fio_run *fr)
 		point_label(&fr->points[i], label, sizeof(label));
 		progress_begin(&fr->prog, label);
 		t0 = now_seconds();
-		n = free_file_number(fr);
+		/* --into may hold earlier runs' fio-<n>.json. */
+		n = wl_out_next_point(&fr->out, "fio", &fr->next_file);
 		run_point(fr, &fr->points[i], n, oc);
 		if (!oc->status || fio_stop) {
 			drop_files(fr, n);
@@ -1120,49 +941,7 @@ static int find_fio(struct fio_run *fr)
 	}
 	snprintf(fr->version, sizeof(fr->version), "%.*s",
 		 (int)strcspn(out, " \n"), out);
-	if (fr->own.perf_record && prog_find("perf", out, sizeof(out))) {
-		warnx("--perf-record: perf is not installed (Debian: apt install linux-perf)");
-		return -1;
-	}
-	return 0;
-}
-
-/* What the device says about the options, as dmabench nvme checks it. */
-static int check_device(struct fio_run *fr)
-{
-	const struct nvme_dev *d = &fr->dev;
-	const struct nvme_opts *o = &fr->o;
-
-	if (!d->size) {
-		warnx("%s: the device has no capacity (size 0)", d->arg);
-		return -1;
-	}
-	for (size_t i = 0; i < o->nbs; i++) {
-		if (o->bs[i] < d->lbs || o->bs[i] % d->lbs) {
-			warnx("--bs %llu: %s has logical blocks of %u bytes; give multiples of %u",
-			      (unsigned long long)o->bs[i], d->arg, d->lbs, d->lbs);
-			return -1;
-		}
-	}
-	if (o->span > d->size) {
-		warnx("--span %llu: over the size of %s (%llu bytes)",
-		      (unsigned long long)o->span, d->arg,
-		      (unsigned long long)d->size);
-		return -1;
-	}
-	fr->span = o->span ? o->span : d->size;
-	if (fr->span < o->bs[o->nbs - 1]) {
-		warnx("%s: %llu bytes, smaller than --bs %llu", d->arg,
-		      (unsigned long long)fr->span,
-		      (unsigned long long)o->bs[o->nbs - 1]);
-		return -1;
-	}
-	if (o->path && strcmp(o->path, d->dma.path)) {
-		warnx("--path %s: the DMA path of %s is %s%s%s", o->path, d->arg,
-		      d->dma.path, d->dma.note[0] ? ": " : "", d->dma.note);
-		return -1;
-	}
-	return 0;
+	return fr->o.wl.perf_record ? perfrec_check() : 0;
 }
 
 static bool any_writes(const struct fio_run *fr)
@@ -1176,41 +955,17 @@ static bool any_writes(const struct fio_run *fr)
 /* Everything before the output exists: no file is made if this fails. */
 static int prepare(struct fio_run *fr)
 {
-	char err[600];
-	int ret;
-
 	if (find_fio(fr))
 		return -1;
 	snprintf(fr->dev.arg, sizeof(fr->dev.arg), "%s", fr->o.device);
 	fr->cpu = fr->o.cpu >= 0 ? fr->o.cpu : sched_getcpu();
 	if (fr->cpu < 0)
 		fr->cpu = 0;
-	if (find_jobs(fr))
+	if (find_jobs(fr) ||
+	    nvme_prepare_device(&fr->o, any_writes(fr), &fr->dev, &fr->span) ||
+	    plan(fr))
 		return -1;
-	if (nvme_dev_probe(fr->o.device, fr->o.passthru, &fr->dev, err,
-			   sizeof(err))) {
-		warnx("%s", err);
-		return -1;
-	}
-	if (check_device(fr))
-		return -1;
-	if (any_writes(fr) && nvme_dev_write_check(&fr->dev, err, sizeof(err))) {
-		warnx("%s", err);
-		return -1;
-	}
-	fr->npoints = plan(fr, NULL);
-	fr->points = calloc(fr->npoints, sizeof(*fr->points));
-	if (!fr->points) {
-		warnx("out of memory");
-		return -1;
-	}
-	plan(fr, fr->points);
-	ret = fr->o.hugepages < 0 ? 0 :
-	      hugebuf_pool_set(fr->o.hugepages, err, sizeof(err));
-	if (ret)
-		warnx("--hugepages %ld: %s", fr->o.hugepages, err);
-	/* Fewer pages than asked: the points that need more say so. */
-	return ret && ret != -ENOMEM ? -1 : 0;
+	return hugebuf_pool_opt(fr->o.wl.hugepages);
 }
 
 static void announce(const struct fio_run *fr)
@@ -1228,7 +983,7 @@ static void announce(const struct fio_run *fr)
 int cmd_fio(int argc, char **argv)
 {
 	struct fio_run *fr;
-	int ret, err;
+	int ret;
 
 	fr = calloc(1, sizeof(*fr));
 	if (!fr) {
@@ -1241,24 +996,15 @@ int cmd_fio(int argc, char **argv)
 		free(fr);
 		return ret > 0 ? 0 : 1;
 	}
-	catch_signals();
+	catch_stop(&fio_stop, 1,
+		   "\ndmabench: stopping fio, then cleaning up\n");
 	ret = 1;
 	if (!prepare(fr) && !fio_stop &&
-	    !wl_out_open(&fr->out, fr->o.into, fr->o.out, argc, argv)) {
+	    !wl_out_open(&fr->out, fr->o.wl.into, fr->o.wl.out, argc, argv)) {
 		announce(fr);
-		err = sweep(fr);
-		if (wl_out_close(&fr->out, !err) || err)
-			ret = fio_stop ? 130 : 1;
-		else
-			ret = 0;
-		if (fr->failed)
-			warnx("%u point%s failed: see the notes of their rows",
-			      fr->failed, fr->failed == 1 ? "" : "s");
-		if (err == -EINTR && fr->o.into)
-			warnx("interrupted: the rows of the points that finished stay in %s",
-			      fr->o.into);
-		else if (err == -EINTR)
-			warnx("interrupted: nothing written");
+		ret = sweep(fr);
+		ret = wl_out_finish(&fr->out, ret, fio_stop, fr->failed,
+				    fr->o.wl.into);
 	}
 	hugebuf_pool_restore();
 	for (unsigned int i = 0; i < fr->njobs; i++)

@@ -9,13 +9,11 @@
  */
 #include <err.h>
 #include <errno.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "micro.h"
@@ -23,53 +21,6 @@
 #include "util.h"
 
 volatile sig_atomic_t micro_stop;
-
-static void on_signal(int sig)
-{
-	static const char msg[] =
-		"\ndmabench: stopping after this point, then cleaning up\n";
-
-	ssize_t n;
-
-	(void)sig;
-	if (!micro_stop) {
-		n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
-		(void)n;
-	}
-	micro_stop = 1;
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: ioctl sees EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-static int pin_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		cpu = sched_getcpu();
-	if (cpu < 0) {
-		warn("sched_getcpu");
-		return -1;
-	}
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set) < 0) {
-		warn("--cpu %d: cannot pin to it (offline, or not allowed: see taskset -p $$)",
-		     cpu);
-		return -1;
-	}
-	return cpu;
-}
 
 /* The module, and the limits it sets on the options. */
 static int open_module(struct micro *m)
@@ -378,7 +329,8 @@ int cmd_micro(int argc, char **argv)
 		return ret > 0 ? 0 : 1;
 	}
 	start = time(NULL);
-	catch_signals();
+	catch_stop(&micro_stop, 1,
+		   "\ndmabench: stopping after this point, then cleaning up\n");
 	ret = 1;
 	if (!open_module(m)) {
 		/* --cpus without --cpu: the first of them runs one thread. */

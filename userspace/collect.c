@@ -132,7 +132,6 @@ static int write_meta(struct outdir *o, const struct part *p, int n,
 	struct json j;
 	char date[32];
 	FILE *f;
-	int err;
 
 	f = outdir_fopen(o, "meta.json");
 	if (!f)
@@ -163,16 +162,12 @@ static int write_meta(struct outdir *o, const struct part *p, int n,
 	for (int i = 0; i < n; i++)
 		json_raw(&j, NULL, p[i].f[K_BOOT]);
 	json_arr_end(&j);
-	json_obj_end(&j);
-	err = ferror(f) ? -EIO : 0;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
+	return json_close(&j);
 }
 
 static bool is_header(const struct csv_record *rec)
 {
-	char line[sizeof(SUMMARY_HEADER) + 1];
+	char line[sizeof(SUMMARY_HEADER) + 1] = "";
 	size_t len = 0;
 
 	for (int i = 0; i < rec->n; i++) {

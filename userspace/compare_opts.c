@@ -82,23 +82,11 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int names_opt(const char *name, const char *arg,
-		     const char *const *names, size_t count, unsigned int *mask)
-{
-	char err[200];
-
-	if (parse_name_list(arg, names, count, mask, err, sizeof(err))) {
-		warnx("--%s %s", name, err);
-		return -1;
-	}
-	return 0;
-}
-
 static int api_opt(const char *name, const char *arg, const char **api)
 {
 	unsigned int mask;
 
-	if (names_opt(name, arg, api_names, DMABENCH_API_COUNT, &mask))
+	if (opt_names(name, arg, api_names, DMABENCH_API_COUNT, &mask))
 		return -1;
 	if (mask & (mask - 1)) {
 		warnx("--%s %s: one api", name, arg);
@@ -121,18 +109,6 @@ static int real_opt(const char *name, const char *arg, double min, double max,
 		return -1;
 	}
 	*out = v;
-	return 0;
-}
-
-static int uint_opt(const char *name, const char *arg, uint64_t max,
-		    uint64_t *out)
-{
-	char err[160];
-
-	if (parse_uint(arg, max, out, err, sizeof(err))) {
-		warnx("--%s %s", name, err);
-		return -1;
-	}
 	return 0;
 }
 
@@ -165,16 +141,16 @@ static int one_opt(int c, const char *arg, struct cmp_opts *o)
 	case OPT_B:
 		return api_opt("b", arg, &o->api[1]);
 	case OPT_OP:
-		return names_opt("op", arg, op_names, OP_COUNT, &o->ops);
+		return opt_names("op", arg, op_names, OP_COUNT, &o->ops);
 	case OPT_PATH:
-		return names_opt("path", arg, path_names, PATH_COUNT, &o->paths);
+		return opt_names("path", arg, path_names, PATH_COUNT, &o->paths);
 	case OPT_API:
-		return names_opt("api", arg, api_names, DMABENCH_API_COUNT,
+		return opt_names("api", arg, api_names, DMABENCH_API_COUNT,
 				 &o->apis);
 	case OPT_FORMAT:
 		return format_opt(arg, &o->format);
 	case OPT_BOOTSTRAP:
-		if (uint_opt("bootstrap", arg, 10000000, &v))
+		if (opt_uint("bootstrap", arg, 0, 10000000, &v))
 			return -1;
 		if (v < 100) {
 			warnx("--bootstrap %s: at least 100, for a 2.5th percentile worth printing",
@@ -184,7 +160,7 @@ static int one_opt(int c, const char *arg, struct cmp_opts *o)
 		o->reps = v;
 		return 0;
 	case OPT_SEED:
-		return uint_opt("seed", arg, UINT64_MAX, &o->seed);
+		return opt_uint("seed", arg, 0, UINT64_MAX, &o->seed);
 	case OPT_THRESHOLD:
 		if (real_opt("threshold", arg, 0, 1000, &pct))
 			return -1;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * CPU lists.  Userspace parses them for --cpus and reads the online CPUs
- * from sysfs; the module checks again that each CPU is online.
+ * from sysfs; the module checks again that each CPU is online.  And
+ * pinning to one CPU.
  */
+#include <err.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,4 +109,24 @@ size_t cpus_from(const unsigned int *online, size_t nonline, unsigned int first,
 			if ((online[i] >= first) == !pass)
 				out[n++] = online[i];
 	return n;
+}
+
+int pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		cpu = sched_getcpu();
+	if (cpu < 0) {
+		warn("sched_getcpu");
+		return -1;
+	}
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0) {
+		warn("--cpu %d: cannot pin to it (offline, or not allowed: see taskset -p $$)",
+		     cpu);
+		return -1;
+	}
+	return cpu;
 }

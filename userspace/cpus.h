@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * CPU lists: "0-3,6" as the kernel writes them, and choosing the CPUs a
- * point's threads run on.
+ * CPU lists: "0-3,6" as the kernel writes them, choosing the CPUs a
+ * point's threads run on, and pinning to one.
  */
 #ifndef DMABENCH_CPUS_H
 #define DMABENCH_CPUS_H
@@ -15,5 +15,7 @@ int parse_cpu_list(const char *s, unsigned int *cpus, size_t max, size_t *n,
 int cpus_online(unsigned int *cpus, size_t max, size_t *n);
 size_t cpus_from(const unsigned int *online, size_t nonline, unsigned int first,
 		 unsigned int *out, size_t max);
+/* Pin this thread to cpu (-1: the one it runs on); the CPU, or -1 said. */
+int pin_cpu(int cpu);
 
 #endif

@@ -7,6 +7,7 @@
  * pages cannot make "normal" quietly mean "huge".  Every buffer is
  * written before use: the pages exist before any I/O is timed.
  */
+#include <err.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,20 @@ int hugebuf_pool_set(unsigned long n, char *err, size_t errsz)
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+int hugebuf_pool_opt(long n)
+{
+	char err[300];
+	int ret;
+
+	if (n < 0)
+		return 0;
+	ret = hugebuf_pool_set(n, err, sizeof(err));
+	if (ret)
+		warnx("--hugepages %ld: %s", n, err);
+	/* Fewer pages than asked: the points that need more say so. */
+	return ret && ret != -ENOMEM ? -1 : 0;
 }
 
 void hugebuf_pool_restore(void)

@@ -36,6 +36,12 @@ void hugebuf_free(struct hugebuf *b);
  * err[] says if the kernel gave fewer pages than asked.
  */
 int hugebuf_pool_set(unsigned long n, char *err, size_t errsz);
+/*
+ * --hugepages n (-1: not given): hugebuf_pool_set(), what went wrong said
+ * on stderr.  0, also with fewer pages than asked (the points that need
+ * more say so); -1 if the pool could not be set at all.
+ */
+int hugebuf_pool_opt(long n);
 void hugebuf_pool_restore(void);
 
 #endif

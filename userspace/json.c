@@ -8,9 +8,11 @@
  * it never builds a tree.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "json.h"
 
 /* Length of the UTF-8 sequence at s, 0 if it is not valid UTF-8. */
@@ -143,6 +145,17 @@ void json_obj_end(struct json *j)
 	close_container(j, '}');
 }
 
+int json_close(struct json *j)
+{
+	int err;
+
+	json_obj_end(j);
+	err = ferror(j->f) ? -EIO : 0;
+	if (fclose(j->f) && !err)
+		err = -errno;
+	return err;
+}
+
 void json_arr_begin(struct json *j, const char *key)
 {
 	open_container(j, key, '[');
@@ -181,6 +194,17 @@ void json_null(struct json *j, const char *key)
 {
 	item(j, key);
 	fputs("null", j->f);
+}
+
+/* A number as csv writes it (three decimals at most); null if not finite. */
+void json_num(struct json *j, const char *key, double v)
+{
+	char buf[48];
+
+	if (!isfinite(v) || csv_fmt_num(buf, sizeof(buf), v))
+		json_null(j, key);
+	else
+		json_raw(j, key, json_span_of(buf, strlen(buf)));
 }
 
 /*

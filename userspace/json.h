@@ -31,6 +31,8 @@ void json_escape(FILE *f, const char *s);
 void json_init(struct json *j, FILE *f);
 void json_obj_begin(struct json *j, const char *key);
 void json_obj_end(struct json *j);
+/* End the top-level object, close the file: 0, or -errno (-EIO). */
+int json_close(struct json *j);
 void json_arr_begin(struct json *j, const char *key);
 void json_arr_end(struct json *j);
 void json_str(struct json *j, const char *key, const char *s);
@@ -38,6 +40,8 @@ void json_u64(struct json *j, const char *key, uint64_t v);
 void json_int(struct json *j, const char *key, long long v);
 void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
+/* Three decimals at most, as in a CSV; null if not finite. */
+void json_num(struct json *j, const char *key, double v);
 void json_raw(struct json *j, const char *key, struct json_span v);
 
 /* Reader. */

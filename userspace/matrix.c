@@ -340,10 +340,11 @@ static void op_stats(struct micro *m, const struct point *pt, int op,
 /* Window totals per operation: rows for the counters the kernel had. */
 static void counter_rows(struct micro *m, const struct point *pt,
 			 const struct outcome *oc, struct harness *h,
-			 struct summary_row *r)
+			 const struct summary_row *point)
 {
 	uint64_t ops = point_ops(m, pt);
 	struct stats st = { .n = ops };
+	struct summary_row row = *point, *r = &row;
 	size_t per = (size_t)pt->threads * m->o.repeat;
 	long double total;
 

@@ -127,54 +127,19 @@ struct given {
 	bool sizes, dirs, samples, warmup, quick, out, threads, batches;
 };
 
+struct parsing {
+	struct micro_opts *o;
+	struct given g;
+};
+
 static int uint_opt(const char *name, const char *arg, uint64_t max,
 		    unsigned int *out)
 {
-	char err[160];
 	uint64_t v;
 
-	if (parse_uint(arg, max, &v, err, sizeof(err))) {
-		warnx("--%s %s", name, err);
+	if (opt_uint(name, arg, 0, max, &v))
 		return -1;
-	}
 	*out = v;
-	return 0;
-}
-
-/* "1,2,4": distinct values from 1 to max, in the order given. */
-static int list_opt(const char *name, const char *arg, uint64_t max,
-		    unsigned int *vals, size_t *n)
-{
-	char err[160], tok[32];
-	size_t len;
-	uint64_t v;
-
-	*n = 0;
-	do {
-		len = strcspn(arg, ",");
-		snprintf(tok, sizeof(tok), "%.*s", (int)len, arg);
-		if (parse_uint(tok, max, &v, err, sizeof(err))) {
-			warnx("--%s %s", name, err);
-			return -1;
-		}
-		if (!v) {
-			warnx("--%s 0: the least is 1", name);
-			return -1;
-		}
-		for (size_t i = 0; i < *n; i++) {
-			if (vals[i] == v) {
-				warnx("--%s: %llu given twice", name,
-				      (unsigned long long)v);
-				return -1;
-			}
-		}
-		if (*n == MAX_LIST) {
-			warnx("--%s: at most %d values", name, MAX_LIST);
-			return -1;
-		}
-		vals[(*n)++] = v;
-		arg += len + 1;
-	} while (arg[-1] == ',');
 	return 0;
 }
 
@@ -259,14 +224,14 @@ static int more_opt(struct micro_opts *o, struct given *g, int c, char *arg)
 	switch (c) {
 	case OPT_THREADS:
 		g->threads = true;
-		return list_opt("threads", arg, MAX_CPUS, o->threads,
-				&o->nthreads);
+		return opt_uint_list("threads", arg, MAX_CPUS, o->threads,
+				     MAX_LIST, &o->nthreads);
 	case OPT_CPUS:
 		return cpus_opt(o, arg);
 	case OPT_BATCH:
 		g->batches = true;
-		return list_opt("batch", arg, MAX_BATCH, o->batches,
-				&o->nbatches);
+		return opt_uint_list("batch", arg, MAX_BATCH, o->batches,
+				     MAX_LIST, &o->nbatches);
 	case OPT_WORKING_SET:
 		if (uint_opt("working-set", arg, MAX_BATCH, &o->working_set))
 			return -1;
@@ -291,34 +256,26 @@ static int more_opt(struct micro_opts *o, struct given *g, int c, char *arg)
 	return -1;
 }
 
-static int one_opt(struct micro_opts *o, struct given *g, int c, char *arg)
+static int one_opt(void *ctx, int c, char *arg)
 {
+	struct micro_opts *o = ((struct parsing *)ctx)->o;
+	struct given *g = &((struct parsing *)ctx)->g;
 	char err[200];
 	unsigned int v;
 
 	switch (c) {
 	case OPT_API:
-		if (!parse_name_list(arg, api_names, DMABENCH_API_COUNT,
-				     &o->apis, err, sizeof(err)))
-			return 0;
-		warnx("--api %s", err);
-		return -1;
+		return opt_names("api", arg, api_names, DMABENCH_API_COUNT,
+				 &o->apis);
 	case OPT_PATH:
 		return path_opt(arg, &o->paths);
 	case OPT_SIZE:
 		g->sizes = true;
-		if (!parse_size_list(arg, o->sizes, MAX_SIZES, &o->nsizes,
-				     err, sizeof(err)))
-			return 0;
-		warnx("--size %s", err);
-		return -1;
+		return opt_sizes("size", arg, SIZE_LIMIT, o->sizes, MAX_SIZES,
+				 &o->nsizes);
 	case OPT_DIR:
 		g->dirs = true;
-		if (!parse_name_list(arg, dir_names, DIR_COUNT, &o->dirs,
-				     err, sizeof(err)))
-			return 0;
-		warnx("--dir %s", err);
-		return -1;
+		return opt_names("dir", arg, dir_names, DIR_COUNT, &o->dirs);
 	case OPT_NENTS:
 		if (uint_opt("nents", arg, MAX_NENTS, &o->nents))
 			return -1;
@@ -383,8 +340,9 @@ static void defaults(struct micro_opts *o, const struct given *g)
 	char err[160];
 
 	if (!g->sizes)
-		parse_size_list(g->quick ? QUICK_SIZES : DEFAULT_SIZES, o->sizes,
-				MAX_SIZES, &o->nsizes, err, sizeof(err));
+		parse_size_list(g->quick ? QUICK_SIZES : DEFAULT_SIZES,
+				SIZE_LIMIT, o->sizes, MAX_SIZES, &o->nsizes,
+				err, sizeof(err));
 	if (!g->dirs)
 		o->dirs = ALL_DIRS;
 	if (!g->samples)
@@ -392,11 +350,11 @@ static void defaults(struct micro_opts *o, const struct given *g)
 	if (!g->warmup)
 		o->warmup = g->quick ? 100 : 1000;
 	if (!g->threads)
-		list_opt("threads", g->quick ? QUICK_THREADS : "1", MAX_CPUS,
-			 o->threads, &o->nthreads);
+		opt_uint_list("threads", g->quick ? QUICK_THREADS : "1",
+			      MAX_CPUS, o->threads, MAX_LIST, &o->nthreads);
 	if (!g->batches)
-		list_opt("batch", g->quick ? QUICK_BATCHES : "1", MAX_BATCH,
-			 o->batches, &o->nbatches);
+		opt_uint_list("batch", g->quick ? QUICK_BATCHES : "1",
+			      MAX_BATCH, o->batches, MAX_LIST, &o->nbatches);
 	if (!o->apis)
 		o->apis = (1U << DMABENCH_API_COUNT) - 1;
 	/* The harness runs everywhere: net_median needs it. */
@@ -452,21 +410,11 @@ static int check_part(const struct micro_opts *o, const struct given *g)
 	return 0;
 }
 
-static void bad_option(char **argv, int c)
-{
-	const char *arg = argv[optind - 1];
-
-	if (c == ':')
-		warnx("%s needs a value (see dmabench micro --help)", arg);
-	else
-		warnx("unknown option '%s' (see dmabench micro --help)", arg);
-}
-
 /* 0: run; 1: help shown; -1: bad options, said why. */
 int micro_parse(int argc, char **argv, struct micro_opts *o)
 {
-	struct given g = { 0 };
-	int c;
+	struct parsing p = { .o = o };
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	o->nents = 16;
@@ -476,32 +424,21 @@ int micro_parse(int argc, char **argv, struct micro_opts *o)
 	o->node = -1;
 	o->counters = true;
 	o->repeat = 1;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, stdout);
-			return 1;
-		}
-		if (c == '?' || c == ':') {
-			bad_option(argv, c);
-			return -1;
-		}
-		if (one_opt(o, &g, c, optarg))
-			return -1;
-	}
+	ret = opt_read(argc, argv, "micro", usage, options, one_opt, &p);
+	if (ret)
+		return ret;
 	if (optind < argc) {
 		warnx("unexpected argument '%s' (see dmabench micro --help)",
 		      argv[optind]);
 		return -1;
 	}
-	defaults(o, &g);
+	defaults(o, &p.g);
 	if (o->offset + o->sizes[o->nsizes - 1] > SIZE_LIMIT) {
 		warnx("--offset %u with --size %llu: over the module's limit of 4M for offset + size",
 		      o->offset, (unsigned long long)o->sizes[o->nsizes - 1]);
 		return -1;
 	}
-	if (check_part(o, &g))
+	if (check_part(o, &p.g))
 		return -1;
 	return check_dims(o);
 }

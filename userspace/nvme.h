@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dmabench nvme: its options, what it finds out about the device, and
- * the io_uring job of one point.
+ * dmabench nvme: its options, what it finds out about the device, the
+ * io_uring job of one point, and what a point leaves behind.  dmabench
+ * fio uses the options, the points, the device and its checks, and the
+ * JSON of a point too.
  *
- *	cmd_nvme.c	options, the sweep over points, rows and files
+ *	nvme_opts.c	options, and the points they name
+ *	cmd_nvme.c	the sweep over the points, and each point's checks
+ *	nvme_out.c	a point's row of workload.csv and its files
  *	nvme_dev.c	the device: what it is, its DMA path, write safety
  *	nvme_io.c	the ring and the timed I/O loop
  */
@@ -20,6 +24,9 @@
 
 #include "lathist.h"
 #include "prng.h"
+#include "progress.h"
+#include "sysprof.h"
+#include "workload.h"
 
 #define NVME_MAX_LIST	16		/* values of a list option */
 #define NVME_MAX_QD	1024
@@ -72,11 +79,7 @@ struct nvme_opts {
 	uint64_t span;				/* 0: the whole device */
 	const char *path;			/* --path: asserted, or NULL */
 	int cpu;				/* -1: the current one */
-	long hugepages;				/* -1: leave the pool alone */
-	const char *into;
-	const char *out;
-	bool counters;
-	bool sampling;
+	struct wl_opts wl;			/* --into, --out, ... */
 };
 
 /* 0: run; 1: help shown; -1: bad options, said why. */
@@ -94,6 +97,9 @@ struct nvme_point {
 
 /* The points in the order they run; pts NULL: only count them. */
 unsigned int nvme_plan(const struct nvme_opts *o, struct nvme_point *pts);
+/* Those of one workload (dmabench fio: of one job file). */
+unsigned int nvme_plan_rw(const struct nvme_opts *o, enum nvme_rw rw,
+			  struct nvme_point *pts);
 
 /* The DMA path and what it was read from. */
 struct nvme_dma {
@@ -225,5 +231,65 @@ int nvme_io_setup(struct nvme_io *io, const struct nvme_job *job,
 int nvme_io_run(struct nvme_io *io, double seconds, struct lathist *h,
 		struct nvme_io_result *r);
 void nvme_io_teardown(struct nvme_io *io);
+
+/* cmd_nvme.c: the checks before the points run, and before each one. */
+
+/*
+ * Probe the device of o, check it against the options (sizes, span,
+ * --path) and, if the points write, for write safety.  0 and the span
+ * the points use, or -1 said.
+ */
+int nvme_prepare_device(const struct nvme_opts *o, bool writes,
+			struct nvme_dev *d, uint64_t *span);
+/* Can a point not run on d?  Then why[] says why, and how to fix it. */
+bool nvme_point_unsupported(const struct nvme_dev *d, bool passthru,
+			    const struct nvme_point *pt, char *why,
+			    size_t whysz);
+
+/* A run of dmabench nvme, and what a point of it gave. */
+struct nvme_outcome {
+	const char *status;		/* NULL: interrupted */
+	char note[512];
+	struct nvme_io_result res;
+	bool profiled;
+	struct sysprof_result prof;
+	unsigned int setup_flags, sq_entries, cq_entries;
+	bool ring_fd_registered;
+	uint64_t seed;
+	size_t buf_bytes;		/* mapped for the buffers */
+	char perf_why[240];		/* --perf-record: why none, or "" */
+	char profile[PATH_MAX];		/* its folded stacks, or "" */
+};
+
+struct nvme_run {
+	struct nvme_opts o;
+	struct nvme_dev dev;
+	struct wl_out out;
+	int fd_blk;			/* O_DIRECT block device, or -1 */
+	int fd_ng;			/* the generic char device, or -1 */
+	int cpu;
+	uint64_t span;			/* bytes of the device in use */
+	struct nvme_point *points;
+	unsigned int npoints;
+	unsigned int next_file;		/* nvme-<n>.json */
+	unsigned int failed;
+	struct progress prog;
+	struct lathist hist;
+};
+
+/* nvme_out.c: point n's row, its JSON and its latency histogram. */
+int nvme_record(struct nvme_run *nr, const struct nvme_point *pt,
+		const struct nvme_outcome *oc, unsigned int n);
+/*
+ * Start a point's JSON in workload/<name> of w: the tool, its keys, its
+ * status and note, the device.  0, or -errno if it would not open.  The
+ * caller ends it with json_close().
+ */
+int nvme_json_start(struct json *j, struct wl_out *w, const char *name,
+		    const char *tool, const struct workload_row *row,
+		    const struct nvme_dev *d);
+/* "sysprof": the whole-system figures over window (NULL: unsaid). */
+void nvme_json_sysprof(struct json *j, const struct sysprof_result *p,
+		       bool profiled, const char *window);
 
 #endif

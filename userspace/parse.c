@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Parsing of command-line values: numbers, sizes, comma lists, PCI
- * addresses and notes.
+ * addresses and notes; and the commands' options read with them.
  */
 #include <ctype.h>
+#include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,40 +45,77 @@ int parse_uint(const char *s, uint64_t max, uint64_t *out,
 	return 0;
 }
 
-/* Bytes, with an optional K (KiB) or M (MiB) suffix: 64, 4K, 2M. */
-int parse_size(const char *s, uint64_t *out, char *err, size_t errsz)
+/* The suffixes a size under limit may carry, and the hint that lists them. */
+static unsigned int size_units(uint64_t limit)
 {
-	char digits[32];
-	uint64_t v, shift = 0;
+	unsigned int n = 0;
+
+	while (n < 4 && limit >> (10 * (n + 1)))
+		n++;
+	return n;
+}
+
+static const char *const size_hints[] = {
+	"bytes: 64",
+	"bytes, optionally with K: 64, 4K",
+	"bytes, optionally with K or M: 64, 4K, 2M",
+	"bytes, optionally with K, M or G: 64, 4K, 1G",
+	"bytes, optionally with K, M, G or T: 64, 4K, 1G, 1T",
+};
+
+/* 4M, 16G: a limit as a size is written. */
+static void fmt_limit(char *buf, size_t size, uint64_t v)
+{
+	static const char *const units[] = { "", "K", "M", "G", "T" };
+	unsigned int n = size_units(v);
+
+	while (n && v & ((1ULL << (10 * n)) - 1))
+		n--;
+	snprintf(buf, size, "%llu%s", (unsigned long long)(v >> (10 * n)),
+		 units[n]);
+}
+
+/*
+ * Bytes from 1 to limit, with an optional K, M, G or T suffix (powers of
+ * 1024) as far as limit reaches: 64, 4K, 2M.
+ */
+int parse_size(const char *s, uint64_t limit, uint64_t *out, char *err,
+	       size_t errsz)
+{
+	static const char units[] = "KMGT";
+	unsigned int nunits = size_units(limit), shift = 0;
 	size_t len = strlen(s);
+	char digits[32], lim[32];
+	const char *u;
+	uint64_t v;
 	int ret;
 
-	if (len > 0 && strchr("KkMm", s[len - 1])) {
-		shift = (s[len - 1] == 'K' || s[len - 1] == 'k') ? 10 : 20;
+	if (len > 0 && (u = memchr(units, s[len - 1] & ~0x20, nunits))) {
+		shift = 10 * (unsigned int)(u - units + 1);
 		len--;
 	}
 	if (len == 0 || len >= sizeof(digits)) {
-		snprintf(err, errsz,
-			 "'%s': not a size (bytes, optionally with K or M: 64, 4K, 2M)",
-			 s);
+		snprintf(err, errsz, "'%s': not a size (%s)", s,
+			 size_hints[nunits]);
 		return -EINVAL;
 	}
 	memcpy(digits, s, len);
 	digits[len] = '\0';
-	ret = parse_uint(digits, SIZE_LIMIT, &v, err, errsz);
+	ret = parse_uint(digits, limit, &v, err, errsz);
 	if (ret == -EINVAL) {
-		snprintf(err, errsz,
-			 "'%s': not a size (bytes, optionally with K or M: 64, 4K, 2M)",
-			 s);
+		snprintf(err, errsz, "'%s': not a size (%s)", s,
+			 size_hints[nunits]);
 		return ret;
 	}
-	if (ret || (v << shift) > SIZE_LIMIT) {
-		snprintf(err, errsz, "'%s': over the module's limit of 4M", s);
+	if (ret || v > limit >> shift) {
+		fmt_limit(lim, sizeof(lim), limit);
+		snprintf(err, errsz, "'%s': over %s limit of %s", s,
+			 limit == SIZE_LIMIT ? "the module's" : "the", lim);
 		return -ERANGE;
 	}
 	if (v == 0) {
 		snprintf(err, errsz, "'%s': a size must be at least 1 byte", s);
-		return -EINVAL;
+		return -EDOM;
 	}
 	*out = v << shift;
 	return 0;
@@ -117,6 +156,7 @@ static int for_each_item(const char *s, int (*fn)(const char *, void *),
 }
 
 struct size_list {
+	uint64_t limit;
 	uint64_t *sizes;
 	size_t max, n;
 	char *err;
@@ -129,7 +169,7 @@ static int add_size(const char *item, void *arg)
 	uint64_t v;
 	int ret;
 
-	ret = parse_size(item, &v, l->err, l->errsz);
+	ret = parse_size(item, l->limit, &v, l->err, l->errsz);
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < l->n; i++)
@@ -143,12 +183,13 @@ static int add_size(const char *item, void *arg)
 	return 0;
 }
 
-/* A comma list of sizes; duplicates dropped, sorted ascending. */
-int parse_size_list(const char *s, uint64_t *sizes, size_t max, size_t *n,
-		    char *err, size_t errsz)
+/* A comma list of sizes up to limit; duplicates dropped, sorted ascending. */
+int parse_size_list(const char *s, uint64_t limit, uint64_t *sizes,
+		    size_t max, size_t *n, char *err, size_t errsz)
 {
 	struct size_list l = {
-		.sizes = sizes, .max = max, .err = err, .errsz = errsz,
+		.limit = limit, .sizes = sizes, .max = max, .err = err,
+		.errsz = errsz,
 	};
 	int ret;
 
@@ -244,6 +285,113 @@ int parse_note(const char *s, char *err, size_t errsz)
 			snprintf(err, errsz, "'%s': control character in the key", s);
 			return -EINVAL;
 		}
+	}
+	return 0;
+}
+
+/* Options */
+
+int opt_uint(const char *name, const char *arg, uint64_t min, uint64_t max,
+	     uint64_t *out)
+{
+	char err[160];
+
+	if (parse_uint(arg, max, out, err, sizeof(err))) {
+		warnx("--%s %s", name, err);
+		return -1;
+	}
+	if (*out < min) {
+		warnx("--%s %s: the least is %llu", name, arg,
+		      (unsigned long long)min);
+		return -1;
+	}
+	return 0;
+}
+
+/* "1,32,128": distinct numbers from 1 to max, in the order given. */
+int opt_uint_list(const char *name, const char *arg, uint64_t max,
+		  unsigned int *vals, size_t maxn, size_t *n)
+{
+	char err[160], tok[32];
+	size_t len;
+	uint64_t v;
+
+	*n = 0;
+	do {
+		len = strcspn(arg, ",");
+		snprintf(tok, sizeof(tok), "%.*s", (int)len, arg);
+		if (parse_uint(tok, max, &v, err, sizeof(err))) {
+			warnx("--%s %s", name, err);
+			return -1;
+		}
+		if (!v) {
+			warnx("--%s 0: the least is 1", name);
+			return -1;
+		}
+		for (size_t i = 0; i < *n; i++) {
+			if (vals[i] == v) {
+				warnx("--%s: %llu given twice", name,
+				      (unsigned long long)v);
+				return -1;
+			}
+		}
+		if (*n == maxn) {
+			warnx("--%s: at most %zu values", name, maxn);
+			return -1;
+		}
+		vals[(*n)++] = v;
+		arg += len + 1;
+	} while (arg[-1] == ',');
+	return 0;
+}
+
+int opt_names(const char *name, const char *arg, const char *const *names,
+	      size_t count, unsigned int *mask)
+{
+	char err[200];
+
+	if (!parse_name_list(arg, names, count, mask, err, sizeof(err)))
+		return 0;
+	warnx("--%s %s", name, err);
+	return -1;
+}
+
+int opt_sizes(const char *name, const char *arg, uint64_t limit,
+	      uint64_t *sizes, size_t max, size_t *n)
+{
+	char err[200];
+
+	if (!parse_size_list(arg, limit, sizes, max, n, err, sizeof(err)))
+		return 0;
+	warnx("--%s %s", name, err);
+	return -1;
+}
+
+int opt_read(int argc, char **argv, const char *cmd, const char *usage,
+	     const struct option *options,
+	     int (*one)(void *ctx, int c, char *arg), void *ctx)
+{
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return 1;
+		}
+		if (c == ':') {
+			warnx("%s needs a value (see dmabench %s --help)",
+			      argv[optind - 1], cmd);
+			return -1;
+		}
+		if (c == '?') {
+			warnx("unknown option '%s' (see dmabench %s --help)",
+			      argv[optind - 1], cmd);
+			return -1;
+		}
+		if (one(ctx, c, optarg))
+			return -1;
 	}
 	return 0;
 }

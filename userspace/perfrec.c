@@ -9,6 +9,7 @@
  * so that no fixed sleep has to guess how long perf takes to start.
  */
 #include <ctype.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,8 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "perfrec.h"
 #include "util.h"
+#include "workload.h"
 
 #define PERF_START_TIMEOUT	15.0	/* seconds for perf to enable events */
 
@@ -670,4 +673,63 @@ int perfrec_stop(struct perfrec *p, const char *folded_path,
 	err = fold_script(p, folded_path, why, size);
 	cleanup(p);
 	return err;
+}
+
+/* A point's recording */
+
+int perfrec_check(void)
+{
+	char path[PATH_MAX];
+
+	if (!prog_find("perf", path, sizeof(path)))
+		return 0;
+	warnx("--perf-record: perf is not installed (Debian: apt install linux-perf)");
+	return -1;
+}
+
+struct perfrec *perfrec_point_start(struct wl_out *w, const char *tool,
+				    unsigned int n, char *why, size_t size)
+{
+	char data[PATH_MAX], rel[PATH_MAX];
+
+	if (wl_out_point_path(w, tool, n, ".perf.data", data, rel)) {
+		snprintf(why, size, "perf record: the path of %s-%u.perf.data is too long",
+			 tool, n);
+		return NULL;
+	}
+	return perfrec_start(data, why, size);
+}
+
+int perfrec_point_stop(struct perfrec *p, struct wl_out *w, const char *tool,
+		       unsigned int n, char *profile, char *why, size_t size)
+{
+	char folded[PATH_MAX], rel[PATH_MAX];
+	int err;
+
+	profile[0] = '\0';
+	err = wl_out_point_path(w, tool, n, ".folded", folded, rel);
+	if (err) {
+		snprintf(why, size, "perf record: the path of %s-%u.folded is too long",
+			 tool, n);
+		folded[0] = '\0';
+	}
+	/* Stopped whatever the path: perf must not outlive the point. */
+	err = perfrec_stop(p, err ? "/dev/null" : folded, why, size) ?: err;
+	if (!err)
+		snprintf(profile, PATH_MAX, "%s", rel);
+	return err;
+}
+
+void perfrec_point_drop(struct wl_out *w, const char *tool, unsigned int n)
+{
+	wl_out_unlink(w, tool, n, ".perf.data");
+	wl_out_unlink(w, tool, n, ".folded");
+}
+
+void perfrec_json(struct json *j, const char *profile, const char *why)
+{
+	json_obj_begin(j, "perf_record");
+	json_str(j, "profile", profile);
+	json_str(j, "error", why);
+	json_obj_end(j);
 }

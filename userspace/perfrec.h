@@ -38,6 +38,30 @@ int perfrec_stop(struct perfrec *p, const char *folded_path,
  */
 long perf_fold(FILE *in, FILE *out);
 
+/* A point's recording */
+
+struct json;
+struct wl_out;
+
+/* What a row's note says when perf record ran during its measured phase. */
+#define PERFREC_NOTE	"perf record ran meanwhile, and its CPU time counts"
+
+/* Is perf there for --perf-record?  0, or -1 said. */
+int perfrec_check(void);
+/* perfrec_start() into workload/<tool>-<n>.perf.data of w (workload.h). */
+struct perfrec *perfrec_point_start(struct wl_out *w, const char *tool,
+				    unsigned int n, char *why, size_t size);
+/*
+ * perfrec_stop() into workload/<tool>-<n>.folded; its relative path, the
+ * row's profile, into profile[PATH_MAX] if all went well, else "".
+ */
+int perfrec_point_stop(struct perfrec *p, struct wl_out *w, const char *tool,
+		       unsigned int n, char *profile, char *why, size_t size);
+/* The files of a point that was interrupted: it leaves no row. */
+void perfrec_point_drop(struct wl_out *w, const char *tool, unsigned int n);
+/* "perf_record" of a point's JSON: its profile, and why there is none. */
+void perfrec_json(struct json *j, const char *profile, const char *why);
+
 /* Running programs */
 
 /* The full path of a program found in $PATH; -ENOENT if none. */

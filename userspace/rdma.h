@@ -2,12 +2,13 @@
 /*
  * dmabench rdma: what its options, device, buffers and loops share.
  *
- * cmd_rdma.c parses the options, walks the sweep and writes the rows;
- * rdma_dev.c picks the device and says what it is (soft RDMA, or a NIC
- * behind which DMA path); rdma_reg.c checks for memory and times memory
- * registration and on-demand-paging prefetch; rdma_loop.c connects two
- * queue pairs of one device to each other and times the data path and
- * the device's first-touch faults.
+ * rdma_opts.c parses the options and plans the points; cmd_rdma.c walks
+ * the sweep and holds what every timed phase shares; rdma_out.c writes a
+ * point's rows and files; rdma_dev.c picks the device and says what it
+ * is (soft RDMA, or a NIC behind which DMA path); rdma_reg.c checks for
+ * memory and times memory registration and on-demand-paging prefetch;
+ * rdma_loop.c connects two queue pairs of one device to each other and
+ * times the data path and the device's first-touch faults.
  */
 #ifndef DMABENCH_RDMA_H
 #define DMABENCH_RDMA_H
@@ -25,7 +26,9 @@
 #include "hugebuf.h"
 #include "json.h"
 #include "lathist.h"
+#include "progress.h"
 #include "sysprof.h"
+#include "workload.h"
 
 #define RDMA_PAGE		4096ULL		/* ns_per_page counts 4 KiB pages */
 #define RDMA_MAX_SIZE		(16ULL << 30)	/* --size, --msg-size */
@@ -36,6 +39,8 @@
 #define RDMA_FAULT_CHUNK	(1ULL << 20)	/* bytes per WRITE, fault test */
 #define RDMA_FAULT_QD		16		/* WRITEs in flight, fault test */
 #define RDMA_STALL_NS		(10ULL * 1000000000ULL)	/* no completion */
+#define RDMA_SOFT_NOTE \
+	"soft RDMA maps with virtual addresses, not the DMA API: DMA share not representative of an RDMA NIC"
 
 enum rdma_test {
 	RDMA_T_REG,	/* ibv_reg_mr / ibv_dereg_mr */
@@ -76,14 +81,10 @@ struct rdma_opts {
 	unsigned int qds[RDMA_MAX_QDS];	/* messages in flight */
 	size_t nqds;
 	bool reg_per_io;		/* also each data point with it */
-	long hugepages;			/* --hugepages: pool for the run, or -1 */
 	double seconds;			/* per point, when count is 0 */
 	uint64_t count;			/* timed operations per point */
 	bool list;
-	bool counters;			/* sysprof: kernel cycles, instructions */
-	bool sampling;			/* sysprof: the DMA share */
-	const char *into;		/* --into DIR */
-	const char *out;		/* --out PARENT */
+	struct wl_opts wl;		/* --into, --out, ... */
 };
 
 /* What a device is, from facts read elsewhere; see rdma_classify(). */
@@ -147,7 +148,9 @@ struct rdma_point {
 	bool reg_per_io;
 };
 
-/* What a point did; cmd_rdma.c turns it into rows. */
+struct perfrec;
+
+/* What a point did; rdma_out.c turns it into rows. */
 struct rdma_result {
 	const char *status;		/* ok, unsupported, failed */
 	char note[512];
@@ -161,6 +164,9 @@ struct rdma_result {
 	struct sysprof_result prof;
 	char prof_why[128];
 	struct sysprof *sp;		/* under way */
+	struct perfrec *perf;		/* --perf-record: under way */
+	char perf_why[240];		/* --perf-record: why none, or "" */
+	char profile[PATH_MAX];		/* its folded stacks, or "" */
 	/* The connection, for the record. */
 	enum ibv_mtu path_mtu;
 	unsigned int depth;		/* receive or send queue depth */
@@ -171,8 +177,22 @@ struct rdma_result {
 struct rdma_run {
 	struct rdma_dev *dev;
 	const struct rdma_opts *o;
-	struct sysprof_opts so;
 	struct lathist lat, lat2;
+	struct wl_out *out;		/* where the point's files go: */
+	unsigned int n;			/* rdma-<n>.json and the rest */
+};
+
+/* The sweep. */
+struct rdma_ctx {
+	struct rdma_opts o;
+	struct rdma_dev dev;
+	struct rdma_run run;
+	struct wl_out w;
+	struct progress prog;
+	struct rdma_point *pts;
+	unsigned int npts;
+	unsigned int nok, nunsupported, nfailed;
+	unsigned int next_file;		/* rdma-<n>.json: n to try */
 };
 
 /* Set by SIGINT, SIGTERM, SIGHUP: stop the point, clean up, leave. */
@@ -186,20 +206,36 @@ static inline uint64_t rdma_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* cmd_rdma.c: options, samples, the profile around a timed phase. */
+/* rdma_opts.c: the options, and the points they name. */
 int rdma_parse(int argc, char **argv, struct rdma_opts *o);
-int rdma_parse_size(const char *s, uint64_t *out, char *err, size_t errsz);
-int rdma_parse_sizes(const char *s, uint64_t *sizes, size_t max, size_t *n,
-		     char *err, size_t errsz);
 unsigned int rdma_plan(const struct rdma_opts *o, struct rdma_point *pts);
+
+/* cmd_rdma.c: samples, the profile around a timed phase. */
 uint64_t rdma_pages(uint64_t size);
 double rdma_ns_per_page(double ns, uint64_t size);
 bool rdma_done(const struct rdma_run *r, uint64_t ops, uint64_t t0,
 	       uint64_t now);
 void rdma_prof_start(struct rdma_run *r, struct rdma_result *res);
-void rdma_prof_stop(struct rdma_result *res);
+void rdma_prof_stop(struct rdma_run *r, struct rdma_result *res);
+/* The timed phase ran from start to end: its profile stopped, and ok. */
+void rdma_timed_ok(struct rdma_run *r, struct rdma_result *res,
+		   uint64_t start, uint64_t end);
 void rdma_set(struct rdma_result *res, const char *status,
 	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* One timed operation: its latency, and what was timed apart from it. */
+static inline void rdma_op_done(struct rdma_run *r, struct rdma_result *res,
+				uint64_t ns, uint64_t ns2)
+{
+	lathist_add(&r->lat, ns);
+	lathist_add(&r->lat2, ns2);
+	res->ops++;
+}
+
+/* rdma_out.c: a point's rows and files, numbered n. */
+int rdma_write_point(struct rdma_ctx *c, const struct rdma_point *p,
+		     struct rdma_result *res, unsigned int n);
+void rdma_fmt_size(char *buf, size_t size, uint64_t v);
 
 /* rdma_dev.c: which device, what it is, its port and GID. */
 const char *rdma_classify(const struct rdma_facts *f, const char **soft,
@@ -219,6 +255,14 @@ void rdma_raise_memlock(char *found, size_t size);
 int rdma_mem_check(uint64_t bytes, uint64_t bytes2, uint64_t pinned,
 		   bool huge, char *why, size_t size);
 int rdma_invalidate(const struct hugebuf *b);
+/* Points a device cannot take: unsupported, res says why. */
+bool rdma_too_big(const struct rdma_dev *d, const struct rdma_point *p,
+		  struct rdma_result *res);
+bool rdma_no_odp(const struct rdma_dev *d, uint32_t rc_need,
+		 const char *what, struct rdma_result *res);
+/* An on-demand-paging MR, or NULL: res says why (unsupported or failed). */
+struct ibv_mr *rdma_reg_odp(struct ibv_pd *pd, void *addr, uint64_t len,
+			    int access, struct rdma_result *res);
 unsigned int rdma_sges(void *addr, uint64_t len, uint32_t lkey,
 		       struct ibv_sge *sge, unsigned int max);
 void rdma_reg_run(struct rdma_run *r, const struct rdma_point *p,

@@ -75,28 +75,27 @@ bool rdma_cmdline_swiotlb_force(const char *cmdline)
 const char *rdma_classify(const struct rdma_facts *f, const char **soft,
 			  char *why, size_t size)
 {
+	const struct {
+		bool seen;
+		const char *clue, *kind;
+	} clue[] = {
+		{ f->rxe_parent, "sysfs attribute 'parent' (rxe only)", "rxe" },
+		{ starts(f->node_desc, "rxe"), "node_desc 'rxe'", "rxe" },
+		{ f->vendor_id == RXE_VENDOR_ID, "vendor id 0xffffff (rxe)",
+		  "rxe" },
+		{ starts(f->node_desc, "Software iWARP"),
+		  "node_desc 'Software iWARP stack'", "siw" },
+		{ f->vendor_id == SIW_VENDOR_ID, "vendor id 0x626d74 (siw)",
+		  "siw" },
+	};
 	const char *kind = NULL;
 	char clues[192] = "";
 
-	if (f->rxe_parent) {
-		add_clue(clues, sizeof(clues), "sysfs attribute 'parent' (rxe only)");
-		kind = "rxe";
-	}
-	if (starts(f->node_desc, "rxe")) {
-		add_clue(clues, sizeof(clues), "node_desc 'rxe'");
-		kind = "rxe";
-	}
-	if (f->vendor_id == RXE_VENDOR_ID) {
-		add_clue(clues, sizeof(clues), "vendor id 0xffffff (rxe)");
-		kind = "rxe";
-	}
-	if (starts(f->node_desc, "Software iWARP")) {
-		add_clue(clues, sizeof(clues), "node_desc 'Software iWARP stack'");
-		kind = "siw";
-	}
-	if (f->vendor_id == SIW_VENDOR_ID) {
-		add_clue(clues, sizeof(clues), "vendor id 0x626d74 (siw)");
-		kind = "siw";
+	for (size_t i = 0; i < ARRAY_SIZE(clue); i++) {
+		if (clue[i].seen) {
+			add_clue(clues, sizeof(clues), clue[i].clue);
+			kind = clue[i].kind;
+		}
 	}
 	if (!kind && (starts(f->name, "rxe") || starts(f->name, "siw"))) {
 		add_clue(clues, sizeof(clues), "the device name");
@@ -393,16 +392,6 @@ static int cmp_dev(const void *a, const void *b)
 	return strcmp(ibv_get_device_name(x), ibv_get_device_name(y));
 }
 
-/* The list, sorted by name (so that "the first" does not vary). */
-static struct ibv_device **dev_list(int *n)
-{
-	struct ibv_device **list = ibv_get_device_list(n);
-
-	if (list && *n > 1)
-		qsort(list, *n, sizeof(*list), cmp_dev);
-	return list;
-}
-
 /* Why there is no device, as far as this machine can tell. */
 static void no_devices(int err)
 {
@@ -412,6 +401,25 @@ static void no_devices(int err)
 	else
 		warnx("the kernel has RDMA devices (%s) but libibverbs finds none%s%s: is ib_uverbs loaded (modprobe ib_uverbs) and ibverbs-providers installed?",
 		      SYS_IB, err ? ": " : "", err ? strerror(err) : "");
+}
+
+/*
+ * The list, sorted by name (so that "the first" does not vary); NULL,
+ * and why said, if there is no device.
+ */
+static struct ibv_device **dev_list(int *n)
+{
+	struct ibv_device **list = ibv_get_device_list(n);
+
+	if (!list || *n <= 0) {
+		no_devices(list ? 0 : errno);
+		if (list)
+			ibv_free_device_list(list);
+		return NULL;
+	}
+	if (*n > 1)
+		qsort(list, *n, sizeof(*list), cmp_dev);
+	return list;
 }
 
 int rdma_dev_open(struct rdma_dev *d, const struct rdma_opts *o)
@@ -425,12 +433,8 @@ int rdma_dev_open(struct rdma_dev *d, const struct rdma_opts *o)
 	d->gid_index = -1;
 	d->port = o->port;
 	list = dev_list(&n);
-	if (!list || n <= 0) {
-		no_devices(list ? 0 : errno);
-		if (list)
-			ibv_free_device_list(list);
+	if (!list)
 		return -ENODEV;
-	}
 	if (o->addr) {
 		err = addr_device(o->addr, want, sizeof(want), &addr_port);
 		if (!err && o->dev && strcmp(o->dev, want)) {
@@ -591,12 +595,8 @@ int rdma_dev_list(FILE *f)
 	int n = 0;
 
 	list = dev_list(&n);
-	if (!list || n <= 0) {
-		no_devices(list ? 0 : errno);
-		if (list)
-			ibv_free_device_list(list);
+	if (!list)
 		return -ENODEV;
-	}
 	for (int i = 0; i < n; i++)
 		list_one(f, list[i]);
 	ibv_free_device_list(list);

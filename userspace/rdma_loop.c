@@ -277,26 +277,41 @@ static int reap_one(struct msgs *m, const struct ibv_wc *wc, uint64_t now,
 	return 0;
 }
 
-/* b's receives: repost each one consumed. */
-static int reap_recvs(struct msgs *m, struct rdma_result *res)
+/*
+ * Up to POLL_BATCH completions of cq, of work requests of kind what:
+ * how many, all successful; or -1, res saying what failed.
+ */
+static int poll_ok(struct ibv_cq *cq, const char *what, struct ibv_wc *wc,
+		   struct rdma_result *res)
 {
-	struct ibv_wc wc[POLL_BATCH];
-	int n = ibv_poll_cq(m->q.cq_b, POLL_BATCH, wc);
+	int n = ibv_poll_cq(cq, POLL_BATCH, wc);
 
 	if (n < 0) {
-		rdma_set(res, "failed", "ibv_poll_cq (receives) failed");
+		rdma_set(res, "failed", "ibv_poll_cq (%s) failed", what);
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
 		if (wc[i].status != IBV_WC_SUCCESS) {
-			rdma_set(res, "failed", "RECV completion: %s",
-				 ibv_wc_status_str(wc[i].status));
+			rdma_set(res, "failed",
+				 "%s completion: %s (vendor error 0x%x)", what,
+				 ibv_wc_status_str(wc[i].status),
+				 wc[i].vendor_err);
 			return -1;
 		}
+	}
+	return n;
+}
+
+/* b's receives: repost each one consumed. */
+static int reap_recvs(struct msgs *m, struct rdma_result *res)
+{
+	struct ibv_wc wc[POLL_BATCH];
+	int n = poll_ok(m->q.cq_b, "RECV", wc, res);
+
+	for (int i = 0; i < n; i++)
 		if (post_recv(m, wc[i].wr_id, res))
 			return -1;
-	}
-	return 0;
+	return n < 0 ? -1 : 0;
 }
 
 /*
@@ -450,10 +465,10 @@ void rdma_msg_run(struct rdma_run *r, const struct rdma_point *p,
 		goto out;
 	rdma_prof_start(r, res);
 	if (msg_loop(r, &m, 0, &r->lat, res)) {
-		rdma_prof_stop(res);
+		rdma_prof_stop(r, res);
 		goto out;
 	}
-	rdma_prof_stop(res);
+	rdma_prof_stop(r, res);
 	rdma_set(res, "ok", "%s", "");
 out:
 	msgs_close(&m);
@@ -495,20 +510,10 @@ static int write_region(struct msgs *m, struct ibv_mr *dst_mr, uint64_t size,
 			off += sge.length;
 			inflight++;
 		}
-		n = ibv_poll_cq(m->q.cq_a, POLL_BATCH, wc);
-		if (n < 0) {
-			rdma_set(res, "failed", "ibv_poll_cq failed");
+		n = poll_ok(m->q.cq_a, "RDMA WRITE", wc, res);
+		if (n < 0)
 			return -1;
-		}
-		for (int i = 0; i < n; i++) {
-			if (wc[i].status != IBV_WC_SUCCESS) {
-				rdma_set(res, "failed", "RDMA WRITE completion: %s (vendor error 0x%x)",
-					 ibv_wc_status_str(wc[i].status),
-					 wc[i].vendor_err);
-				return -1;
-			}
-			inflight--;
-		}
+		inflight -= n;
 		if (n > 0) {
 			last = rdma_now_ns();
 		} else if (!(++spins & 1023) &&
@@ -592,20 +597,10 @@ void rdma_fault_run(struct rdma_run *r, const struct rdma_point *p,
 	res->lat = &r->lat;
 	res->lat2 = &r->lat2;
 	res->bytes = p->size;
-	if (!rdma_dev_odp(d, IBV_ODP_SUPPORT_WRITE)) {
-		rdma_set(res, "unsupported",
-			 "device %s has no on-demand paging for RDMA WRITE on RC queue pairs (odp_caps%s%s)",
-			 d->name, d->odp_known ? "" : ": ",
-			 d->odp_known ? "" : d->odp_why);
+	if (rdma_no_odp(d, IBV_ODP_SUPPORT_WRITE,
+			" for RDMA WRITE on RC queue pairs", res) ||
+	    !pair_possible(d, res) || rdma_too_big(d, p, res))
 		return;
-	}
-	if (!pair_possible(d, res))
-		return;
-	if (p->size > d->max_mr_size) {
-		rdma_set(res, "unsupported", "%" PRIu64 " bytes is over %s's max_mr_size of %" PRIu64,
-			 p->size, d->name, d->max_mr_size);
-		return;
-	}
 	if (chunk > RDMA_FAULT_CHUNK)
 		chunk = RDMA_FAULT_CHUNK;
 	if (chunk > d->pa.max_msg_sz)
@@ -614,15 +609,11 @@ void rdma_fault_run(struct rdma_run *r, const struct rdma_point *p,
 	if (fault_open(r, p, chunk, &m, res) ||
 	    fault_baseline(r, p, chunk, &m, res))
 		goto out;
-	m.dst_mr = ibv_reg_mr(d->pd, m.dst.p, p->size, IBV_ACCESS_LOCAL_WRITE |
-			      IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_ON_DEMAND);
-	if (!m.dst_mr) {
-		err = errno;
-		rdma_set(res, err == EINVAL || err == EOPNOTSUPP ?
-			 "unsupported" : "failed",
-			 "ibv_reg_mr with IBV_ACCESS_ON_DEMAND: %s", strerror(err));
+	m.dst_mr = rdma_reg_odp(d->pd, m.dst.p, p->size,
+				IBV_ACCESS_LOCAL_WRITE |
+				IBV_ACCESS_REMOTE_WRITE, res);
+	if (!m.dst_mr)
 		goto out;
-	}
 	/* Once untimed. */
 	err = rdma_invalidate(&m.dst);
 	if (err) {
@@ -638,22 +629,18 @@ void rdma_fault_run(struct rdma_run *r, const struct rdma_point *p,
 		err = rdma_invalidate(&m.dst);
 		t1 = rdma_now_ns();
 		if (err) {
-			rdma_prof_stop(res);
+			rdma_prof_stop(r, res);
 			rdma_set(res, "failed", "mprotect: %s", strerror(-err));
 			goto out;
 		}
 		if (write_region(&m, m.dst_mr, p->size, chunk, p->qd, res)) {
-			rdma_prof_stop(res);
+			rdma_prof_stop(r, res);
 			goto out;
 		}
 		t2 = rdma_now_ns();
-		lathist_add(&r->lat, t2 - t1);
-		lathist_add(&r->lat2, t1 - t0);
-		res->ops++;
+		rdma_op_done(r, res, t2 - t1, t1 - t0);
 	}
-	res->seconds = (t2 - start) / 1e9;
-	rdma_prof_stop(res);
-	rdma_set(res, "ok", "%s", "");
+	rdma_timed_ok(r, res, start, t2);
 out:
 	msgs_close(&m);
 }

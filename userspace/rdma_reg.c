@@ -198,8 +198,8 @@ static void reg_failed(struct rdma_result *res, const struct rdma_dev *d,
 		rdma_set(res, "failed", "%s: %s", what, strerror(err));
 }
 
-static bool too_big(const struct rdma_dev *d, const struct rdma_point *p,
-		    struct rdma_result *res)
+bool rdma_too_big(const struct rdma_dev *d, const struct rdma_point *p,
+		  struct rdma_result *res)
 {
 	if (p->size <= d->max_mr_size)
 		return false;
@@ -207,6 +207,33 @@ static bool too_big(const struct rdma_dev *d, const struct rdma_point *p,
 		 "%" PRIu64 " bytes is over %s's max_mr_size of %" PRIu64,
 		 p->size, d->name, d->max_mr_size);
 	return true;
+}
+
+bool rdma_no_odp(const struct rdma_dev *d, uint32_t rc_need,
+		 const char *what, struct rdma_result *res)
+{
+	if (rdma_dev_odp(d, rc_need))
+		return false;
+	rdma_set(res, "unsupported",
+		 "device %s has no on-demand paging%s (odp_caps%s%s)", d->name,
+		 what, d->odp_known ? "" : ": ",
+		 d->odp_known ? "" : d->odp_why);
+	return true;
+}
+
+struct ibv_mr *rdma_reg_odp(struct ibv_pd *pd, void *addr, uint64_t len,
+			    int access, struct rdma_result *res)
+{
+	struct ibv_mr *mr = ibv_reg_mr(pd, addr, len,
+				       access | IBV_ACCESS_ON_DEMAND);
+	int err = errno;
+
+	if (!mr)
+		rdma_set(res, err == EINVAL || err == EOPNOTSUPP ?
+			 "unsupported" : "failed",
+			 "ibv_reg_mr with IBV_ACCESS_ON_DEMAND: %s",
+			 strerror(err));
+	return mr;
 }
 
 static bool get_buffer(struct hugebuf *b, const struct rdma_point *p,
@@ -234,7 +261,7 @@ void rdma_reg_run(struct rdma_run *r, const struct rdma_point *p,
 	res->lat = &r->lat;
 	res->lat2 = &r->lat2;
 	res->bytes = p->size;
-	if (too_big(d, p, res) || !get_buffer(&b, p, p->size, res))
+	if (rdma_too_big(d, p, res) || !get_buffer(&b, p, p->size, res))
 		return;
 	/* Once untimed: the first registration allocates driver state. */
 	mr = ibv_reg_mr(d->pd, b.p, p->size, reg_access);
@@ -255,24 +282,20 @@ void rdma_reg_run(struct rdma_run *r, const struct rdma_point *p,
 		t1 = rdma_now_ns();
 		if (!mr) {
 			err = errno;
-			rdma_prof_stop(res);
+			rdma_prof_stop(r, res);
 			reg_failed(res, d, "ibv_reg_mr", err);
 			goto out;
 		}
 		err = ibv_dereg_mr(mr);
 		t2 = rdma_now_ns();
 		if (err) {
-			rdma_prof_stop(res);
+			rdma_prof_stop(r, res);
 			reg_failed(res, d, "ibv_dereg_mr", err);
 			goto out;
 		}
-		lathist_add(&r->lat, t1 - t0);
-		lathist_add(&r->lat2, t2 - t1);
-		res->ops++;
+		rdma_op_done(r, res, t1 - t0, t2 - t1);
 	}
-	res->seconds = (t2 - start) / 1e9;
-	rdma_prof_stop(res);
-	rdma_set(res, "ok", "%s", "");
+	rdma_timed_ok(r, res, start, t2);
 out:
 	hugebuf_free(&b);
 }
@@ -302,25 +325,12 @@ void rdma_odp_run(struct rdma_run *r, const struct rdma_point *p,
 	res->lat = &r->lat;
 	res->lat2 = &r->lat2;
 	res->bytes = p->size;
-	if (!rdma_dev_odp(d, 0)) {
-		rdma_set(res, "unsupported",
-			 "device %s has no on-demand paging (odp_caps%s%s)",
-			 d->name, d->odp_known ? "" : ": ",
-			 d->odp_known ? "" : d->odp_why);
+	if (rdma_no_odp(d, 0, "", res) || rdma_too_big(d, p, res) ||
+	    !get_buffer(&b, p, 0, res))
 		return;
-	}
-	if (too_big(d, p, res) || !get_buffer(&b, p, 0, res))
-		return;
-	mr = ibv_reg_mr(d->pd, b.p, p->size,
-			reg_access | IBV_ACCESS_ON_DEMAND);
-	if (!mr) {
-		err = errno;
-		rdma_set(res, err == EINVAL || err == EOPNOTSUPP ?
-			 "unsupported" : "failed",
-			 "ibv_reg_mr with IBV_ACCESS_ON_DEMAND: %s",
-			 strerror(err));
+	mr = rdma_reg_odp(d->pd, b.p, p->size, reg_access, res);
+	if (!mr)
 		goto out;
-	}
 	n = rdma_sges(b.p, p->size, mr->lkey, sge, ARRAY_SIZE(sge));
 	/* Once untimed: is there a prefetch at all? */
 	err = rdma_invalidate(&b);
@@ -347,19 +357,15 @@ void rdma_odp_run(struct rdma_run *r, const struct rdma_point *p,
 					    IBV_ADVISE_MR_FLAG_FLUSH, sge, n);
 		t2 = rdma_now_ns();
 		if (err) {
-			rdma_prof_stop(res);
+			rdma_prof_stop(r, res);
 			rdma_set(res, "failed", "%s: %s",
 				 err < 0 ? "mprotect" : "ibv_advise_mr",
 				 strerror(err < 0 ? -err : err));
 			goto dereg;
 		}
-		lathist_add(&r->lat, t2 - t1);
-		lathist_add(&r->lat2, t1 - t0);
-		res->ops++;
+		rdma_op_done(r, res, t2 - t1, t1 - t0);
 	}
-	res->seconds = (t2 - start) / 1e9;
-	rdma_prof_stop(res);
-	rdma_set(res, "ok", "%s", "");
+	rdma_timed_ok(r, res, start, t2);
 dereg:
 	err = ibv_dereg_mr(mr);
 	if (err && !strcmp(res->status, "ok"))

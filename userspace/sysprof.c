@@ -27,6 +27,7 @@
 
 #include "cpus.h"
 #include "dmasyms.h"
+#include "json.h"
 #include "kallsyms.h"
 #include "sysprof.h"
 #include "util.h"
@@ -801,4 +802,32 @@ void sysprof_free(struct sysprof *p)
 	free(p->hits);
 	free(p->ev);
 	free(p);
+}
+
+void sysprof_json(struct json *j, const struct sysprof_result *r,
+		  void (*num)(struct json *j, const char *key, double v),
+		  const char *top_key)
+{
+	num(j, "seconds", r->seconds);
+	num(j, "busy_ns", r->busy_ns);
+	num(j, "cpu_tick_ns", r->cpu_tick_ns);
+	num(j, "kcycles", r->kcycles);
+	num(j, "kinstr", r->kinstr);
+	json_str(j, "counters_reason", r->counters_reason);
+	num(j, "dma_share", r->dma_share);
+	json_str(j, "share_source", r->share_source ? r->share_source : "");
+	json_str(j, "share_reason", r->share_reason);
+	json_u64(j, "samples", r->samples);
+	json_u64(j, "idle_samples", r->idle_samples);
+	json_u64(j, "dma_samples", r->dma_samples);
+	json_u64(j, "unknown_samples", r->unknown_samples);
+	json_u64(j, "lost", r->lost);
+	json_arr_begin(j, top_key);
+	for (unsigned int i = 0; i < r->ntop && i < ARRAY_SIZE(r->top); i++) {
+		json_obj_begin(j, NULL);
+		json_str(j, "symbol", r->top[i].name);
+		json_u64(j, "samples", r->top[i].n);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 }

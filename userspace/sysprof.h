@@ -50,11 +50,20 @@ struct sysprof_result {
 };
 
 struct sysprof;
+struct json;
 
 /* Never fails for want of a PMU: what is missing is reported by stop. */
 struct sysprof *sysprof_start(const struct sysprof_opts *o);
 int sysprof_stop(struct sysprof *p, struct sysprof_result *r);
 void sysprof_free(struct sysprof *p);
+/*
+ * r's figures into the JSON object being written: each number by num()
+ * (json_num(), or one that keeps more digits), the top DMA symbols as an
+ * array under top_key.
+ */
+void sysprof_json(struct json *j, const struct sysprof_result *r,
+		  void (*num)(struct json *j, const char *key, double v),
+		  const char *top_key);
 
 /*
  * Parts, for the unit tests: the busy ticks (user + nice + system + irq +

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Small helpers: sysfs-style text files, paths, directory trees.
+ * Small helpers: sysfs-style text files, paths, directory trees, and
+ * the signals that stop a command.
  */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,4 +298,38 @@ char *join_args(int argc, char **argv)
 	}
 	*p = '\0';
 	return s;
+}
+
+static volatile sig_atomic_t *stop_flag;
+static const char *stop_msg;
+static size_t stop_len;
+static int stop_max;
+
+static void on_stop(int sig)
+{
+	ssize_t n;
+
+	(void)sig;
+	if (!*stop_flag) {
+		n = write(STDERR_FILENO, stop_msg, stop_len);
+		(void)n;
+	}
+	if (*stop_flag < stop_max)
+		(*stop_flag)++;
+}
+
+void catch_stop(volatile sig_atomic_t *flag, int max, const char *msg)
+{
+	struct sigaction sa;
+
+	stop_flag = flag;
+	stop_max = max;
+	stop_msg = msg;
+	stop_len = strlen(msg);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;	/* no SA_RESTART: a wait sees EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }

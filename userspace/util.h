@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Small helpers: sysfs-style text files, paths, directory trees.
- * Every function that can fail returns 0 or a negative errno.
+ * Small helpers: sysfs-style text files, paths, directory trees, and
+ * the signals that stop a command.  Every function that can fail
+ * returns 0 or a negative errno.
  */
 #ifndef DMABENCH_UTIL_H
 #define DMABENCH_UTIL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -25,5 +27,11 @@ int remove_tree(const char *path);
 bool dir_is_empty(const char *path);
 double now_seconds(void);
 char *join_args(int argc, char **argv);
+/*
+ * From now on SIGINT, SIGTERM and SIGHUP count *flag up, to max at most,
+ * the first of them writing msg to stderr; without SA_RESTART, so that a
+ * wait under way sees EINTR.
+ */
+void catch_stop(volatile sig_atomic_t *flag, int max, const char *msg);
 
 #endif

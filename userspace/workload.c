@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * workload.csv and the directory a workload command writes into.
+ * workload.csv and the directory a workload command writes into, and
+ * the options that every workload command takes.
  */
 #include <err.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +16,11 @@
 
 #include "csv.h"
 #include "json.h"
+#include "lathist.h"
 #include "meta.h"
+#include "parse.h"
 #include "sysinfo.h"
+#include "sysprof.h"
 #include "util.h"
 #include "workload.h"
 
@@ -33,6 +38,49 @@ void workload_row_init(struct workload_row *r)
 	r->lat_p999 = r->lat_max = r->lat_mean = NAN;
 	r->ns_per_page = r->cpu_ns_per_op = NAN;
 	r->kcycles_per_op = r->kinstr_per_op = r->dma_share = NAN;
+}
+
+void workload_row_lat(struct workload_row *r, const struct lathist *h)
+{
+	if (!h || !h->n)
+		return;
+	r->lat_min = h->min;
+	r->lat_p50 = lathist_quantile(h, 500);
+	r->lat_p90 = lathist_quantile(h, 900);
+	r->lat_p99 = lathist_quantile(h, 990);
+	r->lat_p999 = lathist_quantile(h, 999);
+	r->lat_max = h->max;
+	r->lat_mean = lathist_mean(h);
+}
+
+void workload_row_cost(struct workload_row *r, const struct sysprof_result *p,
+		       uint64_t ops)
+{
+	if (!ops)
+		return;
+	r->cpu_ns_per_op = p->busy_ns / ops;
+	r->kcycles_per_op = p->kcycles / ops;
+	r->kinstr_per_op = p->kinstr / ops;
+	r->dma_share = p->dma_share;
+	r->share_source = p->share_source ? p->share_source : "unavailable";
+	r->kernel_samples = p->samples >= p->idle_samples ?
+			    p->samples - p->idle_samples : 0;
+}
+
+void workload_note_add(char *note, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(note);
+	va_list ap;
+
+	if (len + 3 >= size)
+		return;
+	if (len) {
+		memcpy(note + len, "; ", 3);
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(note + len, size - len, fmt, ap);
+	va_end(ap);
 }
 
 void workload_header(FILE *f)
@@ -163,6 +211,56 @@ static int write_meta(struct wl_out *w)
 	return fclose(f) ? -errno : 0;
 }
 
+void wl_opts_init(struct wl_opts *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->hugepages = -1;
+	w->sysprof.counters = true;
+	w->sysprof.sampling = true;
+}
+
+int wl_opt(struct wl_opts *w, int c, const char *arg)
+{
+	uint64_t v;
+
+	switch (c) {
+	case WL_OPT_INTO:
+		w->into = arg;
+		return 0;
+	case WL_OPT_OUT:
+		w->out = arg;
+		return 0;
+	case WL_OPT_HUGEPAGES:
+		if (opt_uint("hugepages", arg, 0, 1UL << 20, &v))
+			return -1;
+		w->hugepages = v;
+		return 0;
+	case WL_OPT_NO_COUNTERS:
+		w->sysprof.counters = false;
+		return 0;
+	case WL_OPT_NO_SAMPLING:
+		w->sysprof.sampling = false;
+		return 0;
+	case WL_OPT_PERF_RECORD:
+		w->perf_record = true;
+		return 0;
+	}
+	return -1;
+}
+
+int wl_out_check(const char *into, const char *out)
+{
+	if (into && out) {
+		warnx("--into and --out exclude each other: give one");
+		return -1;
+	}
+	if (!into && !out) {
+		warnx("where should the rows go? give --into DIR (a run or part directory) or --out PARENT (a new run)");
+		return -1;
+	}
+	return 0;
+}
+
 int wl_out_open(struct wl_out *w, const char *into, const char *out,
 		int argc, char **argv)
 {
@@ -173,8 +271,7 @@ int wl_out_open(struct wl_out *w, const char *into, const char *out,
 	memset(w, 0, sizeof(*w));
 	w->start = time(NULL);
 	w->command = join_args(argc, argv);
-	if (!!into == !!out) {
-		warnx("give --into DIR (a run or part directory to add to) or --out PARENT (a new run)");
+	if (wl_out_check(into, out)) {
 		err = -EINVAL;
 		goto out_free;
 	}
@@ -225,6 +322,55 @@ int wl_out_path(struct wl_out *w, const char *name, char *path, size_t size,
 	err = fmt_buf(rel, relsize, "workload/%s", name);
 	if (!err)
 		err = fmt_buf(path, size, "%s/%s", w->dir, rel);
+	return err;
+}
+
+int wl_out_point_path(struct wl_out *w, const char *tool, unsigned int n,
+		      const char *suffix, char *path, char *rel)
+{
+	char name[64];
+
+	if (fmt_buf(name, sizeof(name), "%s-%u%s", tool, n, suffix))
+		return -ENAMETOOLONG;
+	return wl_out_path(w, name, path, PATH_MAX, rel, PATH_MAX);
+}
+
+unsigned int wl_out_next_point(struct wl_out *w, const char *tool,
+			       unsigned int *next)
+{
+	char path[PATH_MAX], rel[PATH_MAX];
+
+	for (;; (*next)++)
+		if (wl_out_point_path(w, tool, *next, ".json", path, rel) ||
+		    !path_exists(path))
+			return (*next)++;
+}
+
+void wl_out_unlink(struct wl_out *w, const char *tool, unsigned int n,
+		   const char *suffix)
+{
+	char path[PATH_MAX], rel[PATH_MAX];
+
+	if (!wl_out_point_path(w, tool, n, suffix, path, rel))
+		unlink(path);
+}
+
+int wl_out_hist(struct wl_out *w, const char *tool, unsigned int n,
+		const char *suffix, const struct lathist *h, char *rel)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int err;
+
+	err = wl_out_point_path(w, tool, n, suffix, path, rel);
+	if (err)
+		return err;
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	err = lathist_write_csv(h, f);
+	if (fclose(f) && !err)
+		err = -errno;
 	return err;
 }
 
@@ -284,4 +430,22 @@ int wl_out_close(struct wl_out *w, bool ok)
 	free(w->command);
 	w->command = NULL;
 	return err;
+}
+
+int wl_out_finish(struct wl_out *w, int err, bool stopped, unsigned int failed,
+		  const char *into)
+{
+	int ret = 0;
+
+	if (wl_out_close(w, !err) || err)
+		ret = stopped ? 130 : 1;
+	if (failed)
+		warnx("%u point%s failed: see the notes of their rows", failed,
+		      failed == 1 ? "" : "s");
+	if (err == -EINTR && into)
+		warnx("interrupted: the rows of the points that finished stay in %s",
+		      into);
+	else if (err == -EINTR)
+		warnx("interrupted: nothing written");
+	return ret;
 }

@@ -9,6 +9,9 @@
  * note says why.  Latencies are per operation (submission to completion
  * of that operation), in lat_unit.  Per-point files (histogram, profile)
  * live under workload/ and are named relative to the run directory.
+ *
+ * Here too: the options every workload command takes, and the output
+ * directory they write into.
  */
 #ifndef DMABENCH_WORKLOAD_H
 #define DMABENCH_WORKLOAD_H
@@ -19,6 +22,7 @@
 #include <stdio.h>
 
 #include "results.h"
+#include "sysprof.h"
 
 #define WORKLOAD_HEADER \
 	"tool,workload,path,device,size,qd,batch,completion,buffers,variant," \
@@ -64,10 +68,51 @@ struct workload_row {
 	const char *profile;	/* relative path or "" */
 };
 
+struct lathist;
+
 /* A row with every figure unmeasured and the strings empty. */
 void workload_row_init(struct workload_row *r);
+/* The latencies of a histogram (none if it is empty). */
+void workload_row_lat(struct workload_row *r, const struct lathist *h);
+/* Whole-system cost per operation, from sysprof over ops operations. */
+void workload_row_cost(struct workload_row *r, const struct sysprof_result *p,
+		       uint64_t ops);
+/* Add a clause to a note, after "; " if it says something already. */
+void workload_note_add(char *note, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void workload_header(FILE *f);
 void workload_row(FILE *f, const struct workload_row *r);
+
+/*
+ * The options every workload command takes (dmabench nvme, fio, rdma):
+ * where the rows go, the huge page pool, and what to measure besides.
+ */
+struct wl_opts {
+	const char *into;		/* --into DIR */
+	const char *out;		/* --out PARENT */
+	long hugepages;			/* --hugepages N, or -1 */
+	struct sysprof_opts sysprof;	/* --no-counters, --no-sampling */
+	bool perf_record;		/* --perf-record: perf record -a -g */
+};
+
+enum {
+	WL_OPT_INTO = 1000, WL_OPT_OUT, WL_OPT_HUGEPAGES, WL_OPT_NO_COUNTERS,
+	WL_OPT_NO_SAMPLING, WL_OPT_PERF_RECORD,
+};
+
+/* Their entries of a getopt_long() table. */
+#define WL_OPTIONS \
+	{ "into",	 required_argument, NULL, WL_OPT_INTO }, \
+	{ "out",	 required_argument, NULL, WL_OPT_OUT }, \
+	{ "hugepages",	 required_argument, NULL, WL_OPT_HUGEPAGES }, \
+	{ "no-counters", no_argument,	    NULL, WL_OPT_NO_COUNTERS }, \
+	{ "no-sampling", no_argument,	    NULL, WL_OPT_NO_SAMPLING }, \
+	{ "perf-record", no_argument,	    NULL, WL_OPT_PERF_RECORD }
+
+/* None given. */
+void wl_opts_init(struct wl_opts *w);
+/* Option c (a WL_OPT_*) with its value: 0, or -1 said. */
+int wl_opt(struct wl_opts *w, int c, const char *arg);
 
 /*
  * Where a workload command writes.  --into DIR adds to a run or part
@@ -87,6 +132,8 @@ struct wl_out {
 	char release[65];
 };
 
+/* Exactly one of --into and --out?  0, or -1 said. */
+int wl_out_check(const char *into, const char *out);
 int wl_out_open(struct wl_out *w, const char *into, const char *out,
 		int argc, char **argv);
 /* Open DIR/workload/<name> for writing; rel gets its relative path. */
@@ -94,8 +141,29 @@ FILE *wl_out_file(struct wl_out *w, const char *name, char *rel, size_t size);
 /* The absolute path of DIR/workload/<name> (for files others write). */
 int wl_out_path(struct wl_out *w, const char *name, char *path, size_t size,
 		char *rel, size_t relsize);
+/*
+ * A point's files are workload/<tool>-<n><suffix>: <tool>-<n>.json and
+ * what goes with it.  Their absolute and relative paths (PATH_MAX each).
+ */
+int wl_out_point_path(struct wl_out *w, const char *tool, unsigned int n,
+		      const char *suffix, char *path, char *rel);
+/* The first n from *next whose .json is not taken (--into may hold some). */
+unsigned int wl_out_next_point(struct wl_out *w, const char *tool,
+			       unsigned int *next);
+void wl_out_unlink(struct wl_out *w, const char *tool, unsigned int n,
+		   const char *suffix);
+/* A latency histogram as CSV (lathist_write_csv()); rel as above. */
+int wl_out_hist(struct wl_out *w, const char *tool, unsigned int n,
+		const char *suffix, const struct lathist *h, char *rel);
 int wl_out_row(struct wl_out *w, const struct workload_row *r);
 /* ok: keep the run (print its directory on stdout); else discard (--out). */
 int wl_out_close(struct wl_out *w, bool ok);
+/*
+ * The end of a sweep that ended with err (-EINTR: interrupted, stopped
+ * by a signal): wl_out_close(), and the failed points and what an
+ * interruption left said.  The exit status: 0, 1, or 130 when stopped.
+ */
+int wl_out_finish(struct wl_out *w, int err, bool stopped, unsigned int failed,
+		  const char *into);
 
 #endif

@@ -110,8 +110,8 @@ static void opts_good(void)
 	   !o.wl.sysprof.sampling &&
 	   o.passthru, "--cpu, --hugepages, --no-counters, --no-sampling, --passthru");
 	ok(!o.wl.perf_record, "no perf record unless asked");
-	ok(PARSE(&o, "--perf-record", "--into", "r", "d") == 0 && o.wl.perf_record,
-	   "--perf-record");
+	ok(PARSE(&o, "--perf-record", "--into", "r", "d") == 0 &&
+	   o.wl.perf_record, "--perf-record");
 }
 
 static void opts_bad(void)

@@ -10,57 +10,60 @@
 #include "parse.h"
 #include "tap.h"
 
+static char why[200];	/* what the last size call said */
+
+/* A size up to the module's limit, as dmabench micro's --size takes it. */
+static int msize(const char *s, uint64_t *v)
+{
+	return parse_size(s, SIZE_LIMIT, v, why, sizeof(why));
+}
+
+static int msizes(const char *s, uint64_t *sizes, size_t max, size_t *n)
+{
+	return parse_size_list(s, SIZE_LIMIT, sizes, max, n, why, sizeof(why));
+}
+
 static void sizes(void)
 {
-	char err[200];
 	uint64_t v = 0;
 
-	ok(!parse_size("64", SIZE_LIMIT, &v, err, sizeof(err)) && v == 64, "size 64");
-	ok(!parse_size("4K", SIZE_LIMIT, &v, err, sizeof(err)) && v == 4096, "size 4K");
-	ok(!parse_size("4k", SIZE_LIMIT, &v, err, sizeof(err)) && v == 4096, "size 4k");
-	ok(!parse_size("2M", SIZE_LIMIT, &v, err, sizeof(err)) && v == 2 << 20, "size 2M");
-	ok(!parse_size("4M", SIZE_LIMIT, &v, err, sizeof(err)) && v == 4 << 20,
-	   "size 4M is the limit");
-	ok(parse_size("4097K", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "size over 4M refused");
-	ok(parse_size("1048576M", SIZE_LIMIT, &v, err, sizeof(err)) != 0,
-	   "size overflowing when shifted refused");
-	ok(parse_size("0", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "size 0 refused");
-	ok(parse_size("", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "empty size refused");
-	ok(parse_size("K", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "suffix alone refused");
-	ok(parse_size("4Q", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "unknown suffix refused");
-	ok(strstr(err, "4Q"), "the error names the bad value");
-	ok(parse_size("-4", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "negative size refused");
-	ok(parse_size("4KK", SIZE_LIMIT, &v, err, sizeof(err)) != 0, "double suffix refused");
-	ok(parse_size("99999999999999999999", SIZE_LIMIT, &v, err, sizeof(err)) != 0,
-	   "overflowing size refused");
-	ok(parse_size("1G", SIZE_LIMIT, &v, err, sizeof(err)) == -EINVAL &&
-	   strstr(err, "K or M:"), "under 4M, G is no suffix, and K or M are named");
-	ok(parse_size("8M", SIZE_LIMIT, &v, err, sizeof(err)) == -ERANGE &&
-	   strstr(err, "the module's limit of 4M"), "4M is the module's limit");
-	ok(parse_size("2T", UINT64_MAX, &v, err, sizeof(err)) == 0 &&
+	ok(!msize("64", &v) && v == 64, "size 64");
+	ok(!msize("4K", &v) && v == 4096, "size 4K");
+	ok(!msize("4k", &v) && v == 4096, "size 4k");
+	ok(!msize("2M", &v) && v == 2 << 20, "size 2M");
+	ok(!msize("4M", &v) && v == 4 << 20, "size 4M is the limit");
+	ok(msize("4097K", &v) != 0, "size over 4M refused");
+	ok(msize("1048576M", &v) != 0, "size overflowing when shifted refused");
+	ok(msize("0", &v) != 0, "size 0 refused");
+	ok(msize("", &v) != 0, "empty size refused");
+	ok(msize("K", &v) != 0, "suffix alone refused");
+	ok(msize("4Q", &v) != 0, "unknown suffix refused");
+	ok(strstr(why, "4Q"), "the whyor names the bad value");
+	ok(msize("-4", &v) != 0, "negative size refused");
+	ok(msize("4KK", &v) != 0, "double suffix refused");
+	ok(msize("99999999999999999999", &v) != 0, "overflowing size refused");
+	ok(msize("1G", &v) == -EINVAL && strstr(why, "K or M:"),
+	   "under 4M, G is no suffix, and K or M are named");
+	ok(msize("8M", &v) == -ERANGE &&
+	   strstr(why, "the module's limit of 4M"), "4M is the module's limit");
+	ok(!parse_size("2T", UINT64_MAX, &v, why, sizeof(why)) &&
 	   v == 2ULL << 40, "without a limit, 2T");
-	ok(parse_size("0K", UINT64_MAX, &v, err, sizeof(err)) == -EDOM,
+	ok(parse_size("0K", UINT64_MAX, &v, why, sizeof(why)) == -EDOM,
 	   "0K is 0: -EDOM");
 }
 
 static void size_lists(void)
 {
 	uint64_t s[8];
-	char err[200];
 	size_t n = 0;
 
-	ok(!parse_size_list("64K,64,4K,2M", SIZE_LIMIT, s, 8, &n, err, sizeof(err)),
-	   "size list parses");
+	ok(!msizes("64K,64,4K,2M", s, 8, &n), "size list parses");
 	ok(n == 4 && s[0] == 64 && s[1] == 4096 && s[2] == 65536 &&
 	   s[3] == 2 << 20, "size list sorted ascending");
-	ok(!parse_size_list("4K,4096", SIZE_LIMIT, s, 8, &n, err, sizeof(err)) && n == 1,
-	   "duplicate sizes dropped");
-	ok(parse_size_list("64,,4K", SIZE_LIMIT, s, 8, &n, err, sizeof(err)) != 0,
-	   "empty item refused");
-	ok(parse_size_list("64,", SIZE_LIMIT, s, 8, &n, err, sizeof(err)) != 0,
-	   "trailing comma refused");
-	ok(parse_size_list("1,2,3", SIZE_LIMIT, s, 2, &n, err, sizeof(err)) != 0,
-	   "too many sizes refused");
+	ok(!msizes("4K,4096", s, 8, &n) && n == 1, "duplicate sizes dropped");
+	ok(msizes("64,,4K", s, 8, &n) != 0, "empty item refused");
+	ok(msizes("64,", s, 8, &n) != 0, "trailing comma refused");
+	ok(msizes("1,2,3", s, 2, &n) != 0, "too many sizes refused");
 }
 
 static void name_lists(void)

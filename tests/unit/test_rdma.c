@@ -27,7 +27,8 @@ static int parse(struct rdma_opts *o, const char *a1, const char *a2,
 
 	for (int i = 0; i < 4 && args[i]; i++)
 		where |= !strcmp(args[i], "--into") ||
-			 !strcmp(args[i], "--out") || !strcmp(args[i], "--list");
+			 !strcmp(args[i], "--out") ||
+			 !strcmp(args[i], "--list");
 	if (!where) {
 		argv[argc++] = "--out";
 		argv[argc++] = "r";
@@ -61,7 +62,8 @@ static void defaults(void)
 	   "rdma: counters and sampling on");
 	ok(!o.reg_per_io && !o.list && o.wl.hugepages == -1,
 	   "rdma: no reg-per-io, no list, pool left alone");
-	ok(o.wl.out && !strcmp(o.wl.out, "r") && !o.wl.into, "rdma: a new run under r");
+	ok(o.wl.out && !strcmp(o.wl.out, "r") && !o.wl.into,
+	   "rdma: a new run under r");
 	ok(!o.wl.perf_record, "rdma: no perf record");
 }
 
@@ -77,8 +79,8 @@ static void where(void)
 	   "rdma: --list needs neither");
 	ok(parse(&o, "--list", "--into", "a", "--out=b") == -1,
 	   "rdma: --list with --into and --out refused");
-	ok(parse(&o, "--perf-record", NULL, NULL, NULL) == 0 && o.wl.perf_record,
-	   "rdma: --perf-record");
+	ok(parse(&o, "--perf-record", NULL, NULL, NULL) == 0 &&
+	   o.wl.perf_record, "rdma: --perf-record");
 }
 
 static void quick(void)
@@ -223,7 +225,8 @@ static void sizes(void)
 	   "rdma: size 16G is the limit");
 	ok(size("16385M", &v, err) == -ERANGE, "rdma: 16385M over the limit");
 	ok(strstr(err, "16385M") != NULL, "rdma: the error names the value");
-	is_str(err, "'16385M': over the limit of 16G", "rdma: ... and the limit");
+	is_str(err, "'16385M': over the limit of 16G",
+	       "rdma: ... and the limit");
 	ok(size("99999999999999999999", &v, err) != 0,
 	   "rdma: overflowing size refused");
 	ok(size("4GG", &v, err) == -EINVAL, "rdma: double suffix refused");
