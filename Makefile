@@ -3,8 +3,9 @@
 #   make bench          measure the running kernel, or the VM lab where
 #                       modules cannot be loaded here
 #   make test           the test suite (TAP, read by prove)
-#   make vm-bench KERNEL=7.3 DMA=all ICOUNT=1 QUICK=1
-#                       one kernel in the VM lab
+#   make vm-bench KERNEL=7.3 DMA=all ICOUNT=1 QUICK=1 [NVME=0] [RDMA=1]
+#                       one kernel in the VM lab (NVMe workloads by
+#                       default, RDMA on request)
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
 #                       both kernels in the lab, compared, plotted, reported
 #   make publish        regenerate results/published/ (6.12 against 7.3)
@@ -40,9 +41,13 @@ bench:
 test:
 	tests/run.sh
 
+# vm-bench: NVME=0 drops the NVMe workloads, RDMA=1 adds the RDMA ones
+# (make bench: NVME=<namespace>, RDMA=<ibdev>).
 vm-bench:
 	lab/vm-bench.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
-		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick)
+		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick) \
+		$(if $(filter 0 n no,$(NVME)),--no-nvme) $(call flag,$(RDMA),--rdma) \
+		$(if $(NVME_ARGS),--nvme-args "$(NVME_ARGS)")
 
 vm-compare:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }
