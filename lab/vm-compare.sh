@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the same matrix on two kernels in the VM lab and compare them: the
-# table (text for a mail, CSV, Markdown), the plots and the report, in the
-# second kernel's run directory.
+# table (text for a mail, CSV, Markdown; the NVMe and RDMA workloads after
+# the microbenchmark, and as a CSV of their own), the plots and the report,
+# in the second kernel's run directory.
 #
 # Usage: lab/vm-compare.sh A B [vm-bench options...]
 #   A, B    Debian series (6.12, 7.3, ...) or kernel build trees, as for
@@ -30,6 +31,10 @@ for format in csv md; do
 	"$dmabench" compare --op pair --format "$format" "$run_a" "$run_b" \
 		>"$run_b/compare-$(basename "$run_a").$format"
 done
+if [ -s "$run_a/workload.csv" ] && [ -s "$run_b/workload.csv" ]; then
+	"$dmabench" compare --workloads --format csv "$run_a" "$run_b" \
+		>"$run_b/compare-$(basename "$run_a")-workloads.csv"
+fi
 "$dmabench" compare --op pair "$run_a" "$run_b" |
 	tee "$run_b/compare-$(basename "$run_a").txt"
 "$repo/scripts/plots.sh" "$run_b" "$run_a" >&2

@@ -168,6 +168,33 @@ image() { # kind caption
 	fi
 }
 
+# The workload rows of a run (workload.csv) as a Markdown table.
+workloads_md() {
+	python3 - "$1/workload.csv" <<'EOF_PY'
+import csv
+import sys
+
+def f(v, scale=1, fmt="%.0f"):
+    try:
+        return fmt % (float(v) * scale)
+    except ValueError:
+        return "-"
+
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+print("| tool | workload | path | size | qd | batch | completion | buffers "
+      "| ops/s | p50 | p99 | CPU ns/op | DMA share | status |")
+print("|---|---|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---|")
+for r in rows:
+    print("| %s |" % " | ".join([
+        r["tool"], r["workload"] + (" " + r["variant"] if r["variant"] else ""),
+        r["path"], r["size"], r["qd"], r["batch"], r["completion"],
+        r["buffers"], f(r["rate"]), f(r["lat_p50"]), f(r["lat_p99"]),
+        f(r["cpu_ns_per_op"]), f(r["dma_share"], 100, "%.1f %%"),
+        r["status"] if r["status"] == "ok" else
+        "%s: %s" % (r["status"], r["note"].replace("|", "/"))]))
+EOF_PY
+}
+
 status=0
 rel=$(release "$run")
 {
@@ -214,12 +241,25 @@ rel=$(release "$run")
 		compare_md "$base" "$run" || status=1
 		echo
 	fi
+	if [ -s "$run/workload.csv" ]; then
+		echo "## Workloads: NVMe, fio, RDMA"
+		echo
+		echo "From \`workload.csv\`: per point, operations per second, latency"
+		echo "per operation (\`lat_unit\` $(sed -n '2p' "$run/workload.csv" | cut -d, -f16)),"
+		echo "busy CPU of all CPUs per operation, and the DMA share of non-idle"
+		echo "kernel samples. The notes and the other columns are in the file."
+		echo
+		workloads_md "$run"
+		echo
+	fi
 	echo "## Plots"
 	echo
 	image pagephys "page vs phys (and single, resource, iova) by path"
 	image size "Cost against size, by path"
 	image threads "Scaling with threads"
 	image ratio "Kernel against kernel: B/A of the medians"
+	image nvme "NVMe workloads by path (fio's IOPS beside dmabench's)"
+	image rdma "RDMA memory registration, cost per page"
 	echo "---"
 	echo
 	echo "Written by \`scripts/report.sh\` of dmabench; the raw figures are"
