@@ -7,11 +7,13 @@
  * The options are dmabench nvme's (nvme_parse()), --perf-record among
  * them, plus --job and --dev; the points are dmabench nvme's, and the
  * device is probed and checked as dmabench nvme does it (cmd_nvme.c,
- * nvme_dev.c).  Each point runs fio twice: the ramp, a run
- * of its own whose report is dropped, then the measured run, inside
- * sysprof's window, which thus holds no I/O that fio does not count.
- * fio's JSON report and messages, and the point's provenance, are kept
- * under workload/.
+ * nvme_dev.c).  Each point runs fio once, with ramp_time=--ramp and
+ * runtime=--time.  sysprof's window lies inside fio's measured I/O, as
+ * dmabench nvme's lies inside its own: the block device's stat shows when
+ * fio's I/O begins, the window opens --ramp seconds later and closes
+ * before fio's runtime ends, and the stat counts the I/Os completed in it
+ * (fio_window.h).  fio's JSON report and messages, and the point's
+ * provenance, are kept under workload/.
  */
 #include <err.h>
 #include <errno.h>
@@ -25,10 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "fio_import.h"
+#include "fio_window.h"
 #include "hugebuf.h"
 #include "json.h"
 #include "nvme.h"
@@ -72,12 +76,20 @@ static const char usage[] =
 "\n"
 "A job file takes everything from the environment: DEV, BS, QD, BATCH,\n"
 "FIXED, POLL, MEM, HUGEPAGE, TIME, RAMP, SPAN, CPU (configs/fio/README.md),\n"
-"and runs one job on filename=${DEV}.  Each point runs fio twice: --ramp\n"
-"seconds with the report dropped, then --time seconds measured (RAMP=0).\n"
+"and runs one job on filename=${DEV}.  Each point runs fio once: --ramp\n"
+"seconds of ramp (ramp_time), then --time seconds measured (runtime).\n"
 "Busy CPU, kernel cycles and instructions and the DMA share are counted\n"
-"over the whole measured run of fio, its start-up and exit included, and\n"
-"divided by the I/Os fio counted.  Latency is fio's lat (submission to\n"
-"completion), its percentiles from fio's histogram.\n"
+"over a window inside fio's measured I/O, as dmabench nvme counts them\n"
+"inside its own: it opens --ramp seconds after the device's I/O counter\n"
+"(/sys/block/<disk>/stat) starts to move, and closes 90 % of --time later,\n"
+"before fio's runtime ends.  They are divided by the I/Os that counter saw\n"
+"complete in the window (sectors / block size).  Where it does not see\n"
+"fio's requests (NVMe passthrough, unless the disk's\n"
+"queue/iostats_passthrough is 1; a disk with queue/iostats 0), the window\n"
+"opens --ramp seconds (at least 0.25) after fio's job process appears and\n"
+"the I/Os are fio's IOPS times the window.  The row's note says which.\n"
+"fio's start-up and exit stay out.  Rate, I/Os and latency are fio's own:\n"
+"lat (submission to completion), its percentiles from fio's histogram.\n"
 "\n"
 "Each point leaves workload/fio-N.json (fio's report), fio-N.log (its\n"
 "messages) and fio-N-point.json (fio's version, the job, its options as\n"
@@ -107,17 +119,31 @@ struct point {
 	const struct job *job;
 };
 
+/* The window of the whole-system figures, inside fio's measured I/O. */
+struct window {
+	char stat[PATH_MAX];	/* the disk's stat file */
+	bool by_stat;		/* its I/Os from there, else fio's IOPS */
+	char counter_why[200];	/* why not from there */
+	double launch;		/* when fio started (now_seconds()) */
+	double io_seen;		/* when its I/O was seen to begin; 0: never */
+	double start, end;	/* the window; 0: none was taken */
+	struct blkstat s0, s1;	/* the stat at its start and end */
+	bool stat_ok;		/* both were read */
+	uint64_t ops;		/* I/Os completed in it */
+	char why[240];		/* why the cost figures are unavailable */
+};
+
 /* What running a point gave. */
 struct outcome {
 	const char *status;		/* NULL: interrupted */
 	char note[700];
 	char showcmd[4096];
-	int ramp_status;		/* waitpid status; -1: no ramp run */
 	int status_fio;			/* waitpid status; -1: did not run */
 	bool imported;
 	struct fio_result res;
 	bool profiled;
 	struct sysprof_result prof;
+	struct window win;
 	char perf_why[240];		/* --perf-record: why none, or "" */
 	char profile[PATH_MAX];		/* its folded stacks, or "" */
 	char env[12][PATH_MAX + 16];
@@ -138,6 +164,7 @@ struct fio_run {
 	unsigned int npoints;
 	unsigned int next_file;		/* fio-<n>.json */
 	unsigned int failed;
+	double prof_start_s;		/* sysprof_start()'s quickest, or NAN */
 	struct wl_out out;
 	struct progress prog;
 };
@@ -283,9 +310,11 @@ static void fio_complaint(const char *out, char *line, size_t size)
 /* Wait for fio; a signal to us asks it to stop (it still reports). */
 static int wait_fio(pid_t pid, int *status)
 {
-	bool asked = false;
+	bool asked = fio_stop;
 	int err;
 
+	if (asked)
+		kill(pid, SIGINT);
 	while ((err = prog_wait(pid, -1, status)) == -EINTR) {
 		if (fio_stop && !asked) {
 			kill(pid, SIGINT);
@@ -339,7 +368,7 @@ static void point_env(const struct fio_run *fr, const struct point *pt,
 	env_set(oc, "MEM", "%s", huge ? "mmaphuge" : "malloc");
 	env_set(oc, "HUGEPAGE", "%zu", hp ? hp : (size_t)2 << 20);
 	env_set(oc, "TIME", "%lldms", llround(fr->o.seconds * 1000));
-	env_set(oc, "RAMP", "0");
+	env_set(oc, "RAMP", "%lldms", llround(fr->o.ramp * 1000));
 	env_set(oc, "SPAN", "%llu",
 		(unsigned long long)(fr->span / nv->bs * nv->bs));
 	env_set(oc, "CPU", "%d", fr->cpu);
@@ -609,36 +638,245 @@ static int point_file(struct fio_run *fr, unsigned int n, const char *suffix,
 	return wl_out_point_path(&fr->out, "fio", n, suffix, path, rel);
 }
 
-/* Run fio on the job with oc's environment; its waitpid status, or -errno. */
-static int run_fio(const struct fio_run *fr, const struct point *pt,
-		   struct outcome *oc, const char *report, int log,
-		   struct sysprof **sp)
+/* The window */
+
+/* The device's stat is read this often while fio starts, for so long. */
+#define IO_POLL_S		0.002
+#define IO_START_TIMEOUT_S	30.0
+/*
+ * Where the stat does not see fio's requests, fio's job process appearing
+ * (a child of fio's) says that its I/O is near: fio then sets the job up
+ * and lets it go within its 100 ms check, so the window opens no sooner
+ * than this after, whatever --ramp says.
+ */
+#define CHILD_POLL_S		0.01
+#define JOB_SETTLE_S		0.25
+
+/* Where the window's I/Os will come from, and the stat before fio runs. */
+static void window_plan(const struct fio_run *fr, const struct point *pt,
+			struct window *w)
+{
+	const struct nvme_dev *d = &fr->dev;
+	char q[PATH_MAX], iostats[16], iostats_pt[16];
+
+	memset(w, 0, sizeof(*w));
+	/* The names everyone knows: /sys/block for a whole disk. */
+	fmt_buf(w->stat, sizeof(w->stat), d->partition ?
+		"/sys/class/block/%s/stat" : "/sys/block/%s/stat", d->name);
+	if (fmt_buf(q, sizeof(q), "%s/queue/iostats", d->disk_sysfs) ||
+	    read_text(q, iostats, sizeof(iostats)))
+		iostats[0] = '\0';
+	if (fmt_buf(q, sizeof(q), "%s/queue/iostats_passthrough",
+		    d->disk_sysfs) ||
+	    read_text(q, iostats_pt, sizeof(iostats_pt)))
+		iostats_pt[0] = '\0';
+	w->by_stat = fio_stat_counts(iostats, iostats_pt,
+				     !strcmp(pt->job->variant, "passthru"),
+				     d->npaths > 0, w->counter_why,
+				     sizeof(w->counter_why));
+	if (w->by_stat && blkstat_read(w->stat, &w->s0)) {
+		w->by_stat = false;
+		snprintf(w->counter_why, sizeof(w->counter_why),
+			 "%.150s cannot be read", w->stat);
+	}
+}
+
+/* Sleep until now_seconds() is t; -EINTR if a signal asked us to stop. */
+static int sleep_until(double t)
+{
+	struct timespec ts;
+	double left;
+
+	while ((left = t - now_seconds()) > 0) {
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - ts.tv_sec) * 1e9);
+		if (nanosleep(&ts, NULL) && fio_stop)
+			return -EINTR;
+	}
+	return fio_stop ? -EINTR : 0;
+}
+
+/*
+ * Wait for fio's I/O to begin: the device's stat moving or, where that
+ * does not see fio's requests, fio's job process appearing.  0: it began
+ * at w->io_seen; 1: fio exited first (*status); -ETIMEDOUT; -EINTR: a
+ * signal asked us to stop; another -errno from waitpid.
+ */
+static int await_io(struct window *w, pid_t pid, int *status)
+{
+	double until = w->launch + IO_START_TIMEOUT_S;
+	struct blkstat s;
+	bool moved;
+	int err;
+
+	for (;;) {
+		err = prog_wait(pid, 0, status);
+		if (!err)
+			return 1;
+		if (err != -ETIMEDOUT)
+			return err;
+		if (w->by_stat)
+			moved = !blkstat_read(w->stat, &s) &&
+				(s.ios != w->s0.ios || s.sectors != w->s0.sectors);
+		else
+			moved = proc_has_child(pid);
+		if (moved) {
+			w->io_seen = now_seconds();
+			return 0;
+		}
+		if (fio_stop)
+			return -EINTR;
+		if (now_seconds() > until)
+			return -ETIMEDOUT;
+		sleep_until(now_seconds() + (w->by_stat ? IO_POLL_S :
+					     CHILD_POLL_S));
+	}
+}
+
+static void window_fail(struct window *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void window_fail(struct window *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->why, sizeof(w->why), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * fio running: wait for its I/O to begin, then --ramp seconds (fio's
+ * ramp_time), then take the whole-system figures and the device's stat
+ * over fio_window_seconds(--time), which ends before fio's runtime does.
+ * perf record (--perf-record) starts as the I/O begins, in fio's ramp.
+ * true if fio exited meanwhile, its waitpid status in *status.
+ */
+static bool take_window(struct fio_run *fr, unsigned int n,
+			struct outcome *oc, pid_t pid, int *status,
+			struct perfrec **perf)
+{
+	struct window *w = &oc->win;
+	double ramp = fr->o.ramp, start, end, lead, t;
+	struct sysprof *sp;
+	int ret;
+
+	ret = await_io(w, pid, status);
+	if (ret == 1)
+		window_fail(w, "fio ended before its I/O was seen to begin");
+	else if (ret == -ETIMEDOUT && w->by_stat)
+		window_fail(w, "%.150s did not move in %.0f s of fio's run",
+			    w->stat, IO_START_TIMEOUT_S);
+	else if (ret == -ETIMEDOUT)
+		window_fail(w, "fio's job did not start in %.0f s",
+			    IO_START_TIMEOUT_S);
+	else if (ret && ret != -EINTR)
+		window_fail(w, "waiting for fio: %s", strerror(-ret));
+	if (ret)
+		return ret == 1;
+
+	if (fr->o.wl.perf_record)
+		*perf = perfrec_point_start(&fr->out, "fio", n, oc->perf_why,
+					    sizeof(oc->perf_why));
+	if (!w->by_stat && ramp < JOB_SETTLE_S)
+		start = w->io_seen + JOB_SETTLE_S;
+	else
+		start = w->io_seen + ramp;
+	end = w->io_seen + ramp + fio_window_seconds(fr->o.seconds);
+	/*
+	 * sysprof_start() counts from its return, and loading kallsyms for
+	 * the DMA share takes it a while: call it that much earlier (a little
+	 * less than the quickest it has been), so that the window begins as
+	 * fio's ramp ends rather than that much later.
+	 */
+	lead = isfinite(fr->prof_start_s) ? 0.9 * fr->prof_start_s : 0;
+	if (sleep_until(start - lead))
+		return false;
+	if (!prog_wait(pid, 0, status)) {
+		window_fail(w, "fio ended before the window began");
+		return true;
+	}
+	if (now_seconds() >= end) {
+		window_fail(w, "no window: its end had passed when it was to begin (%.2f s after fio's I/O began)",
+			    now_seconds() - w->io_seen);
+		return false;
+	}
+
+	t = now_seconds();
+	sp = sysprof_start(&fr->o.wl.sysprof);
+	w->stat_ok = !w->by_stat || !blkstat_read(w->stat, &w->s0);
+	w->start = now_seconds();
+	/* The quickest yet (or the first: NAN compares false). */
+	if (!(w->start - t >= fr->prof_start_s))
+		fr->prof_start_s = w->start - t;
+	sleep_until(end);
+	if (w->by_stat && blkstat_read(w->stat, &w->s1))
+		w->stat_ok = false;
+	w->end = now_seconds();
+	if (sp) {
+		oc->profiled = !sysprof_stop(sp, &oc->prof);
+		sysprof_free(sp);
+	}
+	if (!prog_wait(pid, 0, status)) {
+		window_fail(w, "fio ended inside the window");
+		return true;
+	}
+	return false;
+}
+
+/* The I/Os of the window, once fio's report is in. */
+static void window_ops(const struct point *pt, struct outcome *oc)
+{
+	struct window *w = &oc->win;
+	double ops;
+
+	if (!oc->status || strcmp(oc->status, "ok") || w->why[0])
+		return;
+	if (!oc->profiled) {
+		window_fail(w, "the whole-system figures were not taken");
+	} else if (w->by_stat) {
+		if (w->stat_ok)
+			w->ops = blkstat_ops(&w->s0, &w->s1, pt->nv.bs);
+		else
+			window_fail(w, "%.200s could not be read", w->stat);
+	} else {
+		/* Passthrough: the disk's stat does not see it, fio does. */
+		ops = oc->res.iops * oc->prof.seconds;
+		w->ops = isfinite(ops) && ops > 0 ? llround(ops) : 0;
+	}
+	if (!w->ops && !w->why[0])
+		window_fail(w, "no I/O completed in the window");
+}
+
+/* Running a point */
+
+/* Run fio on the point, taking the window; its waitpid status or -errno. */
+static int run_fio(struct fio_run *fr, const struct point *pt,
+		   unsigned int n, struct outcome *oc, const char *report,
+		   int log)
 {
 	char out[PATH_MAX + 16], *env[ARRAY_SIZE(oc->env) + 1];
 	char *argv[] = { (char *)fr->fio, "--output-format=json", out,
 			 "--eta=never", (char *)pt->job->file, NULL };
-	int status;
+	struct perfrec *perf = NULL;
+	int status, err = 0;
 	pid_t pid;
 
 	snprintf(out, sizeof(out), "--output=%s", report);
-	if (sp)
-		*sp = sysprof_start(&fr->o.wl.sysprof);
+	window_plan(fr, pt, &oc->win);
+	oc->win.launch = now_seconds();
 	pid = prog_spawn(argv, env_list(oc, env), log, log);
-	if (pid < 0)
+	if (pid < 0) {
+		window_fail(&oc->win, "fio did not start");
 		return pid;
-	return wait_fio(pid, &status) ?: status;
-}
-
-/* The ramp: the same job for --ramp seconds, its report dropped. */
-static void ramp(const struct fio_run *fr, const struct point *pt,
-		 struct outcome *oc, int log)
-{
-	oc->ramp_status = -1;
-	if (fr->o.ramp <= 0)
-		return;
-	env_set(oc, "TIME", "%lldms", llround(fr->o.ramp * 1000));
-	oc->ramp_status = run_fio(fr, pt, oc, "/dev/null", log, NULL);
-	env_set(oc, "TIME", "%lldms", llround(fr->o.seconds * 1000));
+	}
+	if (!take_window(fr, n, oc, pid, &status, &perf))
+		err = wait_fio(pid, &status);
+	/* After fio: perf's ending and folding would disturb it. */
+	if (perf)
+		perfrec_point_stop(perf, &fr->out, "fio", n, oc->profile,
+				   oc->perf_why, sizeof(oc->perf_why));
+	return err ?: status;
 }
 
 static void judge(const struct point *pt, const char *log, struct outcome *oc)
@@ -673,28 +911,16 @@ static void judge(const struct point *pt, const char *log, struct outcome *oc)
 	}
 }
 
-/* The measured run: perf record, sysprof, fio; then fio's report read. */
+/* The run: fio, the window inside it; then fio's report read. */
 static void measure(struct fio_run *fr, const struct point *pt,
 		    unsigned int n, struct outcome *oc, int log)
 {
 	char report[PATH_MAX], rel[PATH_MAX], data[PATH_MAX];
-	struct perfrec *perf = NULL;
-	struct sysprof *sp = NULL;
 	size_t len;
 	char *text;
 
 	point_file(fr, n, ".json", report, rel);
-	if (fr->o.wl.perf_record)
-		perf = perfrec_point_start(&fr->out, "fio", n, oc->perf_why,
-					   sizeof(oc->perf_why));
-	oc->status_fio = run_fio(fr, pt, oc, report, log, &sp);
-	if (sp) {
-		oc->profiled = !sysprof_stop(sp, &oc->prof);
-		sysprof_free(sp);
-	}
-	if (perf)
-		perfrec_point_stop(perf, &fr->out, "fio", n, oc->profile,
-				   oc->perf_why, sizeof(oc->perf_why));
+	oc->status_fio = run_fio(fr, pt, n, oc, report, log);
 	if (fio_stop)
 		return;
 	text = read_all(report, &len);
@@ -707,6 +933,7 @@ static void measure(struct fio_run *fr, const struct point *pt,
 	}
 	point_file(fr, n, ".log", data, rel);
 	judge(pt, data, oc);
+	window_ops(pt, oc);
 }
 
 static void run_point(struct fio_run *fr, const struct point *pt,
@@ -717,7 +944,7 @@ static void run_point(struct fio_run *fr, const struct point *pt,
 	int log;
 
 	memset(oc, 0, sizeof(*oc));
-	oc->ramp_status = oc->status_fio = -1;
+	oc->status_fio = -1;
 	point_env(fr, pt, oc);
 	if (unsupported_here(fr, pt, oc->note, sizeof(oc->note))) {
 		oc->status = "unsupported";
@@ -736,9 +963,7 @@ static void run_point(struct fio_run *fr, const struct point *pt,
 			 strerror(errno));
 		return;
 	}
-	ramp(fr, pt, oc, log);
-	if (!fio_stop)
-		measure(fr, pt, n, oc, log);
+	measure(fr, pt, n, oc, log);
 	close(log);
 	if (fio_stop)
 		oc->status = NULL;
@@ -777,7 +1002,6 @@ static void json_fio(struct json *j, struct fio_run *fr,
 	}
 	json_obj_end(j);
 	json_num(j, "ramp_s", fr->o.ramp);
-	json_status(j, "ramp_exit", oc->ramp_status);
 	json_num(j, "time_s", fr->o.seconds);
 	json_status(j, "exit", oc->status_fio);
 	point_file(fr, n, ".json", path, rel);
@@ -791,6 +1015,41 @@ static void json_fio(struct json *j, struct fio_run *fr,
 		json_num(j, "elapsed_s", oc->res.elapsed);
 		json_bool(j, "lat_percentiles", oc->res.percentiles);
 	}
+	json_obj_end(j);
+}
+
+/* "window": where the whole-system figures were taken, and its I/Os. */
+static void json_window(struct json *j, const struct outcome *oc)
+{
+	const struct window *w = &oc->win;
+	bool taken = w->end > 0;
+
+	json_obj_begin(j, "window");
+	json_str(j, "io_counter", w->by_stat ? w->stat : "fio_iops");
+	json_str(j, "io_counter_why", w->counter_why);
+	json_str(j, "io_start_seen_by", w->by_stat ?
+		 "the I/O counter moving" : "fio's job process appearing");
+	if (w->io_seen > 0)
+		json_num(j, "io_start_s", w->io_seen - w->launch);
+	else
+		json_null(j, "io_start_s");
+	if (taken) {
+		json_num(j, "start_s", w->start - w->launch);
+		json_num(j, "start_after_io_s", w->start - w->io_seen);
+		json_num(j, "seconds", oc->profiled ? oc->prof.seconds :
+			 w->end - w->start);
+	} else {
+		json_null(j, "start_s");
+		json_null(j, "start_after_io_s");
+		json_null(j, "seconds");
+	}
+	json_u64(j, "ops", w->ops);
+	if (taken && w->by_stat && w->stat_ok) {
+		json_u64(j, "requests", w->s1.ios - w->s0.ios);
+		json_u64(j, "merges", w->s1.merges - w->s0.merges);
+		json_u64(j, "sectors", w->s1.sectors - w->s0.sectors);
+	}
+	json_str(j, "unavailable", w->why);
 	json_obj_end(j);
 }
 
@@ -810,8 +1069,9 @@ static int write_json(struct fio_run *fr, const struct point *pt,
 	json_fio(&j, fr, pt, oc, n);
 	json_u64(&j, "ops", row->ops);
 	json_num(&j, "seconds", row->seconds);
+	json_window(&j, oc);
 	nvme_json_sysprof(&j, &oc->prof, oc->profiled,
-			  "the measured fio run, start-up and exit included");
+			  "a window inside fio's measured run (see window)");
 	if (fr->o.wl.perf_record)
 		perfrec_json(&j, row->profile, oc->perf_why);
 	return json_close(&j);
@@ -820,18 +1080,49 @@ static int write_json(struct fio_run *fr, const struct point *pt,
 static void fill_figures(const struct outcome *oc, struct workload_row *row)
 {
 	fio_fill_row(&oc->res, row);
-	if (oc->profiled)
-		workload_row_cost(row, &oc->prof, oc->res.ops);
+	/* The window's cost over the window's I/Os, not fio's. */
+	if (oc->profiled && oc->win.ops && !oc->win.why[0])
+		workload_row_cost(row, &oc->prof, oc->win.ops);
+}
+
+/* What the row's cost figures cover, or why there are none. */
+static void window_note(const struct outcome *oc, char *note, size_t size)
+{
+	const struct window *w = &oc->win;
+	double rate;
+
+	if (w->why[0]) {
+		workload_note_add(note, size,
+				  "no CPU or counters: %s", w->why);
+		return;
+	}
+	if (!w->by_stat) {
+		/* Its start is fio's job process's, not its first I/O's. */
+		workload_note_add(note, size,
+				  "CPU and counters over a %.2f s window of fio's I/O, from %.2f s after its job process appeared, I/Os taken as fio's IOPS times the window: %s",
+				  oc->prof.seconds, w->start - w->io_seen,
+				  w->counter_why);
+		return;
+	}
+	workload_note_add(note, size,
+			  "CPU and counters over a %.2f s window inside fio's measured run, I/Os counted by %s",
+			  oc->prof.seconds, w->stat);
+	/* Other I/O on the disk, or a window not inside fio's I/O. */
+	rate = w->ops / oc->prof.seconds;
+	if (oc->res.iops > 0 && (rate < 0.8 * oc->res.iops ||
+				 rate > 1.25 * oc->res.iops))
+		workload_note_add(note, size,
+				  "the disk did %.0f I/Os/s in the window, fio %.0f: other I/O on it?",
+				  rate, oc->res.iops);
 }
 
 static void ok_note(const struct fio_run *fr, const struct outcome *oc,
 		    char *note, size_t size)
 {
 	snprintf(note, size, "%s", fr->version);
-	if (oc->profiled)
-		workload_note_add(note, size,
-				  "CPU and counters over fio's whole run, start-up and exit included (%.2f s for %.2f s measured)",
-				  oc->prof.seconds, oc->res.seconds);
+	window_note(oc, note, size);
+	if (fr->dev.dma.row_note[0])
+		workload_note_add(note, size, "%s", fr->dev.dma.row_note);
 	if (!oc->res.percentiles)
 		workload_note_add(note, size,
 				  "no latency percentiles (the job lacks lat_percentiles=1)");
@@ -887,6 +1178,21 @@ static void drop_files(struct fio_run *fr, unsigned int n)
 	perfrec_point_drop(&fr->out, "fio", n);
 }
 
+/* How long sysprof_start() takes here, before any point needs to know. */
+static void time_sysprof(struct fio_run *fr)
+{
+	struct sysprof_result r;
+	struct sysprof *sp;
+	double t = now_seconds();
+
+	sp = sysprof_start(&fr->o.wl.sysprof);
+	fr->prof_start_s = sp ? now_seconds() - t : NAN;
+	if (sp) {
+		sysprof_stop(sp, &r);
+		sysprof_free(sp);
+	}
+}
+
 static int sweep(struct fio_run *fr)
 {
 	struct outcome *oc = malloc(sizeof(*oc));
@@ -897,6 +1203,7 @@ static int sweep(struct fio_run *fr)
 
 	if (!oc)
 		return -ENOMEM;
+	time_sysprof(fr);
 	progress_init(&fr->prog, fr->npoints, fr->npoints);
 	for (unsigned int i = 0; i < fr->npoints && !err; i++) {
 		point_label(&fr->points[i], label, sizeof(label));
@@ -972,9 +1279,9 @@ static void announce(const struct fio_run *fr)
 {
 	char took[32];
 
-	/* fio takes a moment to start and to stop: twice per point. */
+	/* fio takes a moment to start and to stop. */
 	fmt_duration(took, sizeof(took), fr->npoints *
-		     (fr->o.seconds + fr->o.ramp + (fr->o.ramp > 0 ? 1 : 0.5)));
+		     (fr->o.seconds + fr->o.ramp + 0.5));
 	fprintf(stderr, "dmabench: %s: DMA path %s; %s, %u points, %g s + %g s ramp each: about %s, on CPU %d\n",
 		fr->dev.arg, fr->dev.dma.path, fr->version, fr->npoints,
 		fr->o.seconds, fr->o.ramp, took, fr->cpu);

@@ -105,6 +105,7 @@ unsigned int nvme_plan_rw(const struct nvme_opts *o, enum nvme_rw rw,
 struct nvme_dma {
 	char path[32];		/* iommu-lazy, direct, fabric-tcp, none... */
 	char note[256];		/* how to read it, "" if nothing to add */
+	char row_note[320];	/* what each row's note adds: fabrics */
 	char dma_dev[PATH_MAX];	/* sysfs dir of the device that does DMA */
 	char pci[16];		/* its BDF, "" if not PCI */
 	int iommu_group;	/* -1: none */
@@ -171,6 +172,14 @@ int cmdline_word(const char *cmdline, const char *key, char *word,
 		 size_t size);
 bool swiotlb_word_forces(const char *word);
 int nvme_ng_name(const char *disk, char *ng, size_t size);
+/*
+ * What the rows on an NVMe-over-fabrics namespace say of their DMA share,
+ * by transport ("" if nothing); for rdma, soft says whether the RDMA
+ * device that serves it is soft RDMA (1), a NIC (0) or cannot be told
+ * (-1), and rdma_devs names it ("" if unknown).
+ */
+void nvme_fabric_note(const char *transport, int soft, const char *rdma_devs,
+		      char *buf, size_t size);
 int nvme_disk_of_ng(const char *ng, char *disk, size_t size);
 
 /* One point's job: what to do on which descriptor, with which buffers. */

@@ -23,6 +23,7 @@
 #include "json.h"
 #include "names.h"
 #include "nvme.h"
+#include "rdma.h"
 #include "util.h"
 
 #define MAX_PARTS	128
@@ -196,6 +197,83 @@ static void dma_of_device(struct nvme_dma *m, const char *dev)
 		 "no IOMMU group and no swiotlb=force: dma-direct (buffers beyond the device's DMA mask would still bounce)");
 }
 
+void nvme_fabric_note(const char *transport, int soft, const char *rdma_devs,
+		      char *buf, size_t size)
+{
+	const char *map = "the host maps each request through its RDMA device (ib_dma_map_*)";
+
+	buf[0] = '\0';
+	if (!strcmp(transport, "rdma") && soft == 1)
+		snprintf(buf, size,
+			 "%s, here %s: soft RDMA, so that is no DMA mapping at all, and the DMA share says nothing of an RDMA NIC",
+			 map, rdma_devs);
+	else if (!strcmp(transport, "rdma") && soft == 0 && rdma_devs[0])
+		snprintf(buf, size, "%s, here %s", map, rdma_devs);
+	else if (!strcmp(transport, "rdma"))
+		snprintf(buf, size,
+			 "%s: over soft RDMA (rxe, siw) that is no DMA mapping at all, so the DMA share says nothing of an RDMA NIC",
+			 map);
+	else if (!strcmp(transport, "tcp"))
+		snprintf(buf, size,
+			 "the host's data goes through the network stack's own DMA mapping (the NIC's driver)");
+	else if (!strcmp(transport, "loop"))
+		snprintf(buf, size, "nvme-loop does no DMA mapping at all");
+}
+
+/*
+ * Is the RDMA device under an nvme-rdma controller soft?  Which one it is
+ * takes a route lookup to tell; but if every RDMA device here is soft, or
+ * none is, so is it.  1, 0, or -1 when they differ or there are none;
+ * their names, with what each soft one is, in names.
+ */
+static int rdma_devs_soft(char *names, size_t size)
+{
+	char dir[PATH_MAX], desc[72], parent[64], why[256], one[96];
+	int n = 0, nsoft = 0;
+	const char *kind;
+	struct dirent *de;
+	DIR *dh;
+
+	names[0] = '\0';
+	dh = opendir("/sys/class/infiniband");
+	while (dh && (de = readdir(dh))) {
+		struct rdma_facts f = { .name = de->d_name };
+
+		if (de->d_name[0] == '.' ||
+		    fmt_buf(dir, sizeof(dir), "/sys/class/infiniband/%s",
+			    de->d_name))
+			continue;
+		attr(dir, "node_desc", desc, sizeof(desc));
+		f.node_desc = desc;
+		f.rxe_parent = !attr(dir, "parent", parent, sizeof(parent));
+		rdma_classify(&f, &kind, why, sizeof(why));
+		n++;
+		nsoft += kind != NULL;
+		snprintf(one, sizeof(one), "%.64s%s%s%s", de->d_name,
+			 kind ? " (" : "", kind ? kind : "", kind ? ")" : "");
+		if (strlen(names) + strlen(one) + 3 < size)
+			snprintf(names + strlen(names), size - strlen(names),
+				 "%s%s", n > 1 ? ", " : "", one);
+	}
+	if (dh)
+		closedir(dh);
+	if (!n || (nsoft && nsoft < n))
+		return -1;
+	return nsoft == n;
+}
+
+/* What the rows' notes say of the DMA share of a fabric's namespace. */
+static void fabric_row_note(struct nvme_dev *d)
+{
+	char names[160] = "";
+	int soft = -1;
+
+	if (!strcmp(d->transport, "rdma"))
+		soft = rdma_devs_soft(names, sizeof(names));
+	nvme_fabric_note(d->transport, soft, names, d->dma.row_note,
+			 sizeof(d->dma.row_note));
+}
+
 /* A multipath disk's first path: its hidden disk's controller. */
 static int first_path_ctrl(struct nvme_dev *d, char ctrl[PATH_MAX])
 {
@@ -255,6 +333,7 @@ static void dma_probe(struct nvme_dev *d)
 				 "NVMe over the loop transport: the target is in this kernel; no NVMe PCI function maps these buffers" :
 				 "NVMe over %s: the host side maps these buffers through the %s transport driver and its adapter, not an NVMe PCI function",
 				 d->transport, d->transport);
+			fabric_row_note(d);
 			return;
 		}
 		fmt_buf(dev, sizeof(dev), "%s/device", ctrl);
@@ -781,6 +860,8 @@ static void json_dma(struct json *j, const struct nvme_dma *m)
 	json_obj_begin(j, "dma");
 	json_str(j, "path", m->path);
 	json_str(j, "note", m->note);
+	if (m->row_note[0])
+		json_str(j, "row_note", m->row_note);
 	json_str(j, "dma_device", m->dma_dev);
 	json_str(j, "pci", m->pci);
 	if (m->iommu_group >= 0) {

@@ -153,6 +153,9 @@ int nvme_record(struct nvme_run *nr, const struct nvme_point *pt,
 		snprintf(note, sizeof(note),
 			 "qd %u is over the device's nr_requests %u: submissions waited for tags",
 			 pt->qd, nr->dev.nr_requests);
+	if (ok && nr->dev.dma.row_note[0])
+		workload_note_add(note, sizeof(note), "%s",
+				  nr->dev.dma.row_note);
 	if (ok && nr->o.wl.perf_record)
 		workload_note_add(note, sizeof(note), "%s", oc->perf_why[0] ?
 				  oc->perf_why : PERFREC_NOTE);

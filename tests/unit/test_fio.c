@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fio_import.h"
+#include "fio_window.h"
 #include "json.h"
 #include "perfrec.h"
 #include "tap.h"
@@ -329,6 +330,94 @@ static void programs(void)
 	fclose(out);
 }
 
+/* A block device's stat, as loop0 gave it, and what it says. */
+static void block_stat(void)
+{
+	const char *text =
+		"24503238     2280 197921552  1325508   216170        0  1729360    10780        0   492240  1336288        0        0        0        0        0        0";
+	struct blkstat a = { 0 }, b;
+
+	ok(!blkstat_parse(text, &a), "a block device's stat is read");
+	is_int(a.ios, 24503238 + 216170, "  requests: reads and writes completed");
+	is_int(a.merges, 2280, "  merged: reads and writes");
+	is_int(a.sectors, 197921552ULL + 1729360, "  sectors: read and written");
+	ok(!blkstat_parse("1 2 3 4 5 6 7\n", &b) && b.ios == 6 &&
+	   b.merges == 8 && b.sectors == 10, "seven fields are enough");
+	ok(blkstat_parse("1 2 3 4 5 6", &b) == -EINVAL,
+	   "fewer than 7 fields: refused");
+	ok(blkstat_parse("1 2 x 4 5 6 7", &b) == -EINVAL, "a word: refused");
+	ok(blkstat_parse("", &b) == -EINVAL, "nothing: refused");
+
+	/* I/Os from sectors: merged and split requests count as asked. */
+	a = (struct blkstat){ .ios = 100, .sectors = 1000 };
+	b = (struct blkstat){ .ios = 110, .sectors = 1000 + 10 * 8 };
+	is_int(blkstat_ops(&a, &b, 4096), 10, "10 reads of 4 KiB");
+	b = (struct blkstat){ .ios = 120, .sectors = 1000 + 10 * 2048 };
+	is_int(blkstat_ops(&a, &b, 1 << 20), 10,
+	       "10 reads of 1 MiB, split in 20 requests: 10 I/Os");
+	b = (struct blkstat){ .ios = 102, .sectors = 1000 + 16 * 8 };
+	is_int(blkstat_ops(&a, &b, 4096), 16,
+	       "16 reads of 4 KiB merged into 2 requests: 16 I/Os");
+	is_int(blkstat_ops(&b, &a, 4096), 0, "a counter gone back: none");
+	is_int(blkstat_ops(&a, &b, 0), 0, "no block size: none");
+}
+
+static void stat_counts(void)
+{
+	char why[200];
+
+	ok(fio_stat_counts("1", "0", false, false, why, sizeof(why)) &&
+	   !why[0], "block I/O is in the disk's stat");
+	ok(fio_stat_counts("", "", false, true, why, sizeof(why)),
+	   "  also with no queue/iostats to say so, and on a multipath head");
+	ok(!fio_stat_counts("0", "1", false, false, why, sizeof(why)) &&
+	   strstr(why, "queue/iostats is 0"), "not with queue/iostats 0");
+	ok(!fio_stat_counts("1", "0", true, false, why, sizeof(why)) &&
+	   strstr(why, "queue/iostats_passthrough is 0"),
+	   "passthrough: not with queue/iostats_passthrough 0");
+	ok(!fio_stat_counts("1", "", true, false, why, sizeof(why)) &&
+	   strstr(why, "no queue/iostats_passthrough"),
+	   "passthrough: not on a kernel without it");
+	ok(fio_stat_counts("1", "1", true, false, why, sizeof(why)),
+	   "passthrough: with queue/iostats_passthrough 1");
+	ok(!fio_stat_counts("1", "1", true, true, why, sizeof(why)) &&
+	   strstr(why, "multipath"),
+	   "passthrough: not on a multipath head, whose paths count it");
+}
+
+static void window_length(void)
+{
+	is_num(fio_window_seconds(2), 1.8, "window of a 2 s run: 1.8 s");
+	is_num(fio_window_seconds(10), 9, "of a 10 s run: 9 s");
+	is_num(fio_window_seconds(0.3), 0.25, "of 0.3 s: 50 ms less");
+	is_num(fio_window_seconds(0.1), 0.05, "of 0.1 s: half");
+}
+
+static void child_processes(void)
+{
+	const char *odd = "4242 (a) b (c)) S 17 4242 4242 0 -1 4194560";
+	pid_t ppid = 0, pid;
+	int status;
+
+	ok(!proc_stat_ppid("123 (fio) S 45 123 123 0", &ppid) && ppid == 45,
+	   "the parent in /proc/<pid>/stat");
+	ok(!proc_stat_ppid(odd, &ppid) && ppid == 17,
+	   "  after a command name with blanks and parentheses");
+	ok(proc_stat_ppid("123 (fio", &ppid) == -EINVAL &&
+	   proc_stat_ppid("", &ppid) == -EINVAL, "  none in a cut line");
+	pid = fork();
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	ok(pid > 0 && proc_has_child(getpid()), "a child of ours is found");
+	ok(pid > 0 && !proc_has_child(pid), "  and it has none");
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+}
+
 void test_fio(void)
 {
 	numbers();
@@ -339,4 +428,8 @@ void test_fio(void)
 	fold_sample();
 	fold_forms();
 	programs();
+	block_stat();
+	stat_counts();
+	window_length();
+	child_processes();
 }

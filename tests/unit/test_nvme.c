@@ -425,6 +425,28 @@ static void names_and_paths(void)
 	   !buf[0], "only whole words count");
 }
 
+static void fabric_notes(void)
+{
+	char buf[400];
+
+	nvme_fabric_note("rdma", -1, "", buf, sizeof(buf));
+	is_str(buf, "the host maps each request through its RDMA device (ib_dma_map_*): over soft RDMA (rxe, siw) that is no DMA mapping at all, so the DMA share says nothing of an RDMA NIC",
+	       "rdma, its device unknown: the whole sentence, conditionally");
+	nvme_fabric_note("rdma", 1, "rxe0 (rxe)", buf, sizeof(buf));
+	is_str(buf, "the host maps each request through its RDMA device (ib_dma_map_*), here rxe0 (rxe): soft RDMA, so that is no DMA mapping at all, and the DMA share says nothing of an RDMA NIC",
+	       "rdma over soft RDMA: said so");
+	nvme_fabric_note("rdma", 0, "mlx5_0", buf, sizeof(buf));
+	is_str(buf, "the host maps each request through its RDMA device (ib_dma_map_*), here mlx5_0",
+	       "rdma over a NIC: the first half");
+	nvme_fabric_note("tcp", -1, "", buf, sizeof(buf));
+	is_str(buf, "the host's data goes through the network stack's own DMA mapping (the NIC's driver)",
+	       "tcp");
+	nvme_fabric_note("loop", -1, "", buf, sizeof(buf));
+	is_str(buf, "nvme-loop does no DMA mapping at all", "loop");
+	nvme_fabric_note("fc", -1, "", buf, sizeof(buf));
+	is_str(buf, "", "fc: nothing to add");
+}
+
 static void probe_refusals(const char *top)
 {
 	struct nvme_dev *d = calloc(1, sizeof(*d));
@@ -478,6 +500,7 @@ void test_nvme(void)
 	hist_small();
 	mountinfo();
 	names_and_paths();
+	fabric_notes();
 	buffers();
 	if (!ok(mkdtemp(top), "temporary directory"))
 		return;
