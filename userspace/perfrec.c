@@ -455,8 +455,9 @@ long perf_fold(FILE *in, FILE *out)
 
 struct perfrec {
 	pid_t pid;
-	char dir[32];		/* ours: the FIFOs and perf's messages */
-	char data[PATH_MAX];
+	char dir[32];		/* ours: the FIFOs, perf's messages, its data */
+	char local[64];		/* perf.data while perf runs, in dir */
+	char data[PATH_MAX];	/* where perf.data is kept in the end */
 	char perf[PATH_MAX];
 	int ctl, ack;
 };
@@ -469,7 +470,7 @@ static void dir_file(const struct perfrec *p, const char *name, char *path,
 
 static void cleanup(struct perfrec *p)
 {
-	static const char *const names[] = { "ctl", "ack", "log" };
+	static const char *const names[] = { "ctl", "ack", "log", "perf.data" };
 	char path[64];
 
 	if (p->ctl >= 0)
@@ -584,7 +585,13 @@ struct perfrec *perfrec_start(const char *data_path, char *why, size_t size)
 	snprintf(control, sizeof(control), "--control=fifo:%s/ctl,%s/ack",
 		 p->dir, p->dir);
 	argv[0] = p->perf;
-	argv[5] = p->data;
+	/*
+	 * perf writes its data in a local directory first: on some file
+	 * systems (the lab guest's 9p share) its writes fail with EFAULT.
+	 * perfrec_stop() copies it to where it is kept.
+	 */
+	dir_file(p, "perf.data", p->local, sizeof(p->local));
+	argv[5] = p->local;
 	dir_file(p, "log", log, sizeof(log));
 	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	p->pid = prog_spawn(argv, NULL, fd, fd);
@@ -609,7 +616,7 @@ fail:
 static int fold_script(struct perfrec *p, const char *folded_path,
 		       char *why, size_t size)
 {
-	char *argv[] = { p->perf, "script", "-i", p->data,
+	char *argv[] = { p->perf, "script", "-i", p->local,
 			 "-F", "comm,pid,tid,ip,sym", NULL };
 	char log[64];
 	int pipefd[2], fd, err, status = 0;
@@ -676,6 +683,12 @@ int perfrec_stop(struct perfrec *p, const char *folded_path,
 		return -EIO;
 	}
 	err = fold_script(p, folded_path, why, size);
+	if (!err) {
+		err = copy_file(p->local, p->data);
+		if (err)
+			snprintf(why, size, "perf record: keeping %s: %s",
+				 p->data, strerror(-err));
+	}
 	cleanup(p);
 	return err;
 }
