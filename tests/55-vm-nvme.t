@@ -6,7 +6,8 @@
 # p50/p99 latency, CPU per I/O and the DMA share of kernel samples, on the
 # path it was run for; fio agrees with dmabench, and dmabench is not slower.
 # Then, in a guest with four more disks, writes to a mounted, signed or
-# partitioned disk are refused and leave its data unchanged.
+# partitioned disk are refused and leave its data unchanged; and
+# --perf-record keeps perf.data and folded stacks with the results.
 set -uo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -45,6 +46,9 @@ if build=$(lab/build.sh 7.3 2>"$logs/build-nvme.log"); then
 #!/bin/sh
 /dmabench/$build/tests/nvme-refusals.sh /dmabench/$build/userspace/dmabench \\
 	/dmabench/$out >/dmabench/$out/tap 2>&1
+/dmabench/$build/tests/nvme-perf.sh /dmabench/$build/userspace/dmabench \\
+	/dmabench/$out "\$(cat /dmabench/$out/blank-device)" \\
+	>/dmabench/$out/tap-perf 2>&1
 SCRIPT
 	chmod +x "$out/refusals.sh"
 	run_logged vm-nvme-refusals lab/boot.sh "$build" "$out" 1 "$qemu" "" \
@@ -53,6 +57,11 @@ SCRIPT
 		relay_tap refusals "$out/tap"
 	else
 		check "the refusal checks ran in the guest" false
+	fi
+	if [ -s "$out/tap-perf" ]; then
+		relay_tap perf-record "$out/tap-perf"
+	else
+		check "the perf record checks ran in the guest" false
 	fi
 else
 	check "lab build for 7.3" false

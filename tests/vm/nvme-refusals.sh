@@ -35,6 +35,7 @@ mounted=$(ns mounted0)
 signed=$(ns signed0)
 parted=$(ns parted0)
 blank=$(ns blank0)
+echo "$blank" >"$out/blank-device"	# for nvme-perf.sh
 mkfs.ext4 -q -F "$mounted"
 mkfs.ext4 -q -F "$signed"
 # One Linux partition at sector 2048, 2048 sectors long, and the signature.
