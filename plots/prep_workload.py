@@ -16,34 +16,14 @@ and appends "nvme" and "rdma" to OUTDIR/kinds.
 
 import csv
 import json
-import math
 import os
 import sys
 
-PATHS = ["direct", "swiotlb", "iommu-strict", "iommu-lazy", "iommu-identity"]
-
-
-def num(s):
-    try:
-        v = float(s)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
+from prep import PATHS, gp_str, num, size_label
 
 
 def fmt(v):
     return "?" if v is None else "%.6g" % v
-
-
-def gp_str(s):
-    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def size_label(n):
-    for unit, div in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
-        if n >= div and n % div == 0:
-            return "%d%s" % (n // div, unit)
-    return str(n)
 
 
 def point_label(r):
