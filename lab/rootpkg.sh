@@ -14,8 +14,9 @@ shift
 missing() {
 	local p
 	for p in "$@"; do
-		"$here/chroot.sh" "$root" dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
-			grep -q '^install ok installed$' || echo "$p"
+		# shellcheck disable=SC2016 # dpkg-query's format, not ours
+		dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Status}\n' \
+			"$p" 2>/dev/null | grep -q '^install ok installed$' || echo "$p"
 	done
 }
 
