@@ -70,6 +70,8 @@ struct dmabench_params {
 	u64 deadline;
 	atomic_t ready;		/* threads at the start barrier */
 	bool stop;		/* set on a signal: threads stop between windows */
+	bool trace;		/* DMABENCH_RUN_TRACE: one traced call after */
+	u32 trace_tag;
 };
 
 /* One timing thread and what it owns. */
@@ -115,5 +117,23 @@ void dmabench_pmu_read(struct dmabench_thread *t, bool end);
 void dmabench_pmu_close(struct dmabench_thread *t);
 
 long dmabench_run(struct dmabench_run *run);
+
+/*
+ * The traced calls (DMABENCH_RUN_TRACE): per API, one map and one unmap
+ * function, global and noinline so that gcc neither clones them nor drops
+ * an argument, and a debugger finds them by name and reads `tag` from the
+ * first argument register.  Each is nothing but the dmabench_map() or
+ * dmabench_unmap() of the timed loop with a constant API (dmabench_time.c).
+ * Both return what dmabench_map() returns (unmap: 0).  The APIs are listed
+ * in dmabench_traced.h.
+ */
+#define DMABENCH_TRACED(name, ...)					\
+	noinline int dmabench_traced_map_##name(u32 tag,		\
+		const struct dmabench_params *p, struct dmabench_buf *b,\
+		struct dmabench_mapping *m),				\
+	dmabench_traced_unmap_##name(u32 tag,				\
+		const struct dmabench_params *p, struct dmabench_buf *b,\
+		struct dmabench_mapping *m)
+#include "dmabench_traced.h"
 
 #endif /* _DMABENCH_H */

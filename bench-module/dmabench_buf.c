@@ -59,6 +59,7 @@ static int dmabench_buf_alloc(const struct dmabench_thread *t,
 	switch (p->api) {
 	case DMABENCH_API_PAGE:
 	case DMABENCH_API_PHYS:
+	case DMABENCH_API_PHYS_PAGE:
 	case DMABENCH_API_IOVA:
 		b->page = dmabench_pages(t, p->order);
 		if (!b->page)

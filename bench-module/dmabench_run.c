@@ -75,12 +75,14 @@ static int dmabench_validate(const struct dmabench_run *r)
 		 (r->node < 0 || r->node >= MAX_NUMNODES ||
 		  !node_online(r->node)))
 		why = "node must be -1 or an online NUMA node";
-	else if (r->flags & ~DMABENCH_RUN_COUNTERS)
+	else if (r->flags & ~(DMABENCH_RUN_COUNTERS | DMABENCH_RUN_TRACE))
 		why = "unknown flags";
+	else if ((r->flags & DMABENCH_RUN_TRACE) && r->threads > 1)
+		why = "a traced run has one thread";
+	else if (!(r->flags & DMABENCH_RUN_TRACE) && r->trace_tag)
+		why = "trace_tag without DMABENCH_RUN_TRACE";
 	else if ((r->flags & DMABENCH_RUN_COUNTERS) && !r->counters_ptr)
 		why = "counters asked for without counters_ptr";
-	else if (r->pad)
-		why = "pad must be 0";
 
 	if (!why)
 		return 0;
@@ -134,7 +136,7 @@ static u32 dmabench_unsupported(const struct dmabench_dev *d,
 	if (!d->dev)
 		return DMABENCH_UNSUP_NO_TARGET;
 #ifndef DMABENCH_HAVE_PHYS
-	if (r->api == DMABENCH_API_PHYS)
+	if (r->api == DMABENCH_API_PHYS || r->api == DMABENCH_API_PHYS_PAGE)
 		return DMABENCH_UNSUP_NO_PHYS;
 #endif
 #ifndef DMABENCH_HAVE_IOVA
@@ -172,6 +174,8 @@ static void dmabench_params_init(struct dmabench_params *p,
 	p->wset = r->working_set;
 	p->nthreads = r->threads;
 	p->window_ticks = div_u64(khz * DMABENCH_WINDOW_US, 1000);
+	p->trace = r->flags & DMABENCH_RUN_TRACE;
+	p->trace_tag = r->trace_tag;
 	atomic_set(&p->ready, 0);
 	p->stop = false;
 }

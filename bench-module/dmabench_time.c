@@ -83,6 +83,12 @@ static __always_inline int dmabench_map(const struct dmabench_params *p,
 		m->addr = dma_map_phys(p->dev, b->phys, p->bytes, p->dir,
 				       p->attrs);
 		break;
+	case DMABENCH_API_PHYS_PAGE:
+		/* What a caller holding a page does: convert, then map. */
+		m->addr = dma_map_phys(p->dev,
+				       page_to_phys(b->page) + p->offset,
+				       p->bytes, p->dir, p->attrs);
+		break;
 #endif
 	case DMABENCH_API_SINGLE:
 		m->addr = dma_map_single_attrs(p->dev, b->kbuf + p->offset,
@@ -116,6 +122,7 @@ static __always_inline void dmabench_unmap(const struct dmabench_params *p,
 		break;
 #ifdef DMABENCH_HAVE_PHYS
 	case DMABENCH_API_PHYS:
+	case DMABENCH_API_PHYS_PAGE:
 		dma_unmap_phys(p->dev, m->addr, p->bytes, p->dir, p->attrs);
 		break;
 #endif
@@ -255,6 +262,52 @@ static void dmabench_tick_edge(void)
 		cpu_relax();
 }
 
+#define DMABENCH_TRACED(name, API)					\
+	noinline int dmabench_traced_map_##name(u32 tag,		\
+		const struct dmabench_params *p, struct dmabench_buf *b,\
+		struct dmabench_mapping *m)				\
+	{								\
+		return dmabench_map(p, DMABENCH_API_##API, b, m);	\
+	}								\
+	noinline int dmabench_traced_unmap_##name(u32 tag,		\
+		const struct dmabench_params *p, struct dmabench_buf *b,\
+		struct dmabench_mapping *m)				\
+	{								\
+		dmabench_unmap(p, DMABENCH_API_##API, b, m);		\
+		return 0;						\
+	}								\
+	static_assert(DMABENCH_API_##API < DMABENCH_API_COUNT)
+#include "dmabench_traced.h"
+
+/*
+ * DMABENCH_RUN_TRACE: after the timed loop, one more map and unmap of the
+ * buffer the loop would have taken next, interrupts off, through the traced
+ * functions.  A debugger stepping through them sees nothing else.
+ */
+static int dmabench_traced(struct dmabench_thread *t)
+{
+	const struct dmabench_params *p = t->p;
+	u32 next = (p->warmup + p->nsamples) % p->wset;
+	struct dmabench_buf *b = &t->bufs[next];
+	struct dmabench_mapping *m = &t->maps[0];
+	const u32 tag = p->trace_tag;
+	unsigned long flags;
+	int ret = -EINVAL;
+
+	local_irq_save(flags);
+	/* The map, and if it worked the unmap, of the run's API. */
+#define DMABENCH_TRACED(name, API)					\
+	(ret = p->api != DMABENCH_API_##API ? ret :			\
+	       dmabench_traced_map_##name(tag, p, b, m) ?:		\
+	       dmabench_traced_unmap_##name(tag, p, b, m))
+#include "dmabench_traced.h"
+	local_irq_restore(flags);
+	if (ret)
+		pr_err("dmabench: cpu %u: trace: map failed (%d) on %s\n",
+		       t->cpu, ret, dev_name(p->dev));
+	return ret;
+}
+
 int dmabench_time(struct dmabench_thread *t)
 {
 	int ret;
@@ -283,11 +336,16 @@ int dmabench_time(struct dmabench_thread *t)
 	case DMABENCH_API_IOVA:
 		ret = dmabench_loop(t, DMABENCH_API_IOVA);
 		break;
+	case DMABENCH_API_PHYS_PAGE:
+		ret = dmabench_loop(t, DMABENCH_API_PHYS_PAGE);
+		break;
 	default:
 		ret = -EINVAL;
 		break;
 	}
 	t->end = dmabench_ticks();
+	if (!ret && t->p->trace)
+		ret = dmabench_traced(t);
 	return ret;
 }
 

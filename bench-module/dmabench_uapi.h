@@ -24,7 +24,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define DMABENCH_UAPI_VERSION	2
+#define DMABENCH_UAPI_VERSION	3
 #define DMABENCH_DEV_PATH	"/dev/dmabench"
 
 /* The DMA APIs a run can time.  DMABENCH_API_NONE times an empty slot. */
@@ -36,6 +36,7 @@ enum dmabench_api {
 	DMABENCH_API_RESOURCE,	/* dma_map_resource of an MMIO address */
 	DMABENCH_API_SG,	/* dma_map_sgtable of nents entries */
 	DMABENCH_API_IOVA,	/* dma_iova_try_alloc+link+sync / destroy */
+	DMABENCH_API_PHYS_PAGE,	/* page_to_phys + dma_map_phys / dma_unmap_phys */
 	DMABENCH_API_COUNT,
 };
 
@@ -119,6 +120,13 @@ enum dmabench_counter {
 
 /* dmabench_run.flags */
 #define DMABENCH_RUN_COUNTERS	_BITUL(0)	/* fill counters_ptr */
+/*
+ * After the timed loop, one more map and unmap of the next buffer, with
+ * interrupts off, through the global functions dmabench_traced_map_<api>()
+ * and dmabench_traced_unmap_<api>(), whose first argument is trace_tag: a
+ * debugger that breaks on them knows which point it is in.  One thread only.
+ */
+#define DMABENCH_RUN_TRACE	_BITUL(1)
 
 /*
  * One point.  Each of the `threads` threads is bound to its CPU, allocates
@@ -145,7 +153,7 @@ struct dmabench_run {
 	__s32 node;		/* in: NUMA node of the buffers, -1: the CPU's */
 	__u64 cpus_ptr;		/* in: __u32[threads], or 0: the caller's CPU */
 	__u32 flags;		/* in: DMABENCH_RUN_* */
-	__u32 pad;		/* in: 0 */
+	__u32 trace_tag;	/* in: DMABENCH_RUN_TRACE: the call's tag, else 0 */
 	__u64 counters_ptr;	/* in: __u64[threads][DMABENCH_NR_COUNTERS] */
 	__u32 unsupported;	/* out: enum dmabench_unsupported */
 	__u32 observed;		/* out: enum dmabench_observed */

@@ -22,7 +22,7 @@ import math
 import os
 import sys
 
-APIS = ["page", "phys", "single", "resource", "iova"]
+APIS = ["page", "phys", "phys_page", "single", "resource", "iova"]
 SIZE_APIS = ["page", "phys"]
 PATHS = ["direct", "swiotlb", "iommu-strict", "iommu-lazy", "iommu-identity"]
 EMULATED = "emulated (QEMU TCG, instruction counts)"

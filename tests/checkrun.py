@@ -60,9 +60,9 @@ def paths(run, want_paths, phys):
     for path in want_paths:
         here = [r for r in table if r["path"] == path]
         say(len(here) > 0, f"{path}: measured")
-        for api in ("page", "phys"):
+        for api in ("page", "phys", "phys_page"):
             sel = [r for r in here if r["api"] == api]
-            if api == "phys" and phys == "no":
+            if api in ("phys", "phys_page") and phys == "no":
                 bad = [r for r in sel if r["status"] != "unsupported"]
                 say(sel and not bad and all("dma_map_phys" in r["note"]
                                             for r in sel),

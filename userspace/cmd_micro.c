@@ -280,6 +280,7 @@ static int measure(struct micro *m, time_t start)
 	cpufreq_warnings(&m->cf, m->o.emulated, !strcmp(m->o.clock, "icount"));
 	announce(m, probe_run(m));
 	err = matrix_run(m);
+	trace_close(&m->tp);
 	if (!err)
 		err = close_summary(m);
 	if (!err)

@@ -483,11 +483,26 @@ static int run_repeats(struct micro *m, const struct point *pt,
 		       const char *label, struct dmabench_run *run,
 		       struct outcome *oc, char *note, size_t size)
 {
+	uint32_t tag = 0;
 	int err;
 
 	memset(oc, 0, sizeof(*oc));
+	if (trace_wanted(&m->tp, pt->api, pt->threads, pt->batch)) {
+		tag = trace_next(&m->tp, api_names[pt->api],
+				 path_names[pt->path], pt->size,
+				 dir_names[pt->dir], &err);
+		if (!tag) {
+			progress_end(&m->prog, 0, "failed");
+			return err;
+		}
+	}
 	for (unsigned int rep = 0; rep < m->o.repeat; rep++) {
 		point_run(m, pt, rep, run);
+		/* The last repeat ends with the traced call (trace_plan.h). */
+		if (tag && rep + 1 == m->o.repeat) {
+			run->flags |= DMABENCH_RUN_TRACE;
+			run->trace_tag = tag;
+		}
 		err = module_run(m->fd, run);
 		if (err == -ENOMEM)
 			return 2;
@@ -644,6 +659,8 @@ int matrix_run(struct micro *m)
 {
 	int err;
 
+	m->tp.dir = m->o.trace_apis ? m->o.trace_dir : NULL;
+	m->tp.apis = m->o.trace_apis;
 	progress_init(&m->prog, matrix_points(m), matrix_ops(m));
 	for (int path = 0; path < PATH_COUNT; path++) {
 		if (!(m->want & (1U << path)))

@@ -19,6 +19,7 @@
 #include "progress.h"
 #include "results.h"
 #include "sysinfo.h"
+#include "trace_plan.h"
 
 #define MAX_SIZES	32
 #define MAX_NOTES	32
@@ -57,6 +58,8 @@ struct micro_opts {
 	int node;			/* NUMA node of buffers, -1: CPU's */
 	bool counters;			/* ask for PMU counters */
 	unsigned int repeat;		/* runs per point, pooled */
+	unsigned int trace_apis;	/* --trace: bit per enum dmabench_api */
+	const char *trace_dir;		/* --trace-dir */
 };
 
 struct micro {
@@ -92,6 +95,7 @@ struct micro {
 	int cnt_err[DMABENCH_NR_COUNTERS];	/* 0 or -errno, from the probe */
 	struct cpufreq_info cf;
 	struct progress prog;
+	struct trace_plan tp;			/* --trace */
 };
 
 /* Set by SIGINT, SIGTERM, SIGHUP: finish the point, then clean up. */

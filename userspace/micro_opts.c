@@ -31,7 +31,8 @@ static const char usage[] =
 "thread and by repeat when --repeat is over 1.\n"
 "\n"
 "What to time:\n"
-"  --api LIST        none,page,phys,single,resource,sg,iova (default: all);\n"
+"  --api LIST        none,page,phys,single,resource,sg,iova,phys_page\n"
+"                    (default: all);\n"
 "                    'none' (the harness alone) always runs, for net_median\n"
 "  --path LIST       auto (default: every path reachable now), or any of\n"
 "                    direct,swiotlb,iommu-strict,iommu-lazy,iommu-identity\n"
@@ -56,6 +57,13 @@ static const char usage[] =
 "                    the kernel has them)\n"
 "  --repeat R        run each point R times; rows pool the repeats and\n"
 "                    spread compares their medians (default 1)\n"
+"  --trace LIST      APIs whose points (of 1 thread, batch 1) end with one\n"
+"                    traced map and unmap, for a debugger attached to the\n"
+"                    machine (make vm-trace: lab/trace.py); tags 1, 2, ...\n"
+"  --trace-dir DIR   where the tracer and dmabench meet: DIR/kallsyms and\n"
+"                    DIR/trace-ready are written before the first traced\n"
+"                    run, which waits up to 600 s for DIR/trace-go; each\n"
+"                    traced run is a row of DIR/trace-plan.csv\n"
 "  --quick           sizes " QUICK_SIZES ", all dirs, threads " QUICK_THREADS ",\n"
 "                    batch " QUICK_BATCHES ", 1000 samples, 100 warmup (options\n"
 "                    given explicitly still win)\n"
@@ -88,7 +96,7 @@ enum {
 	OPT_SKIP_SYNC, OPT_SAMPLES, OPT_WARMUP, OPT_QUICK, OPT_PCI, OPT_CLOCK,
 	OPT_EMULATED, OPT_NOTE, OPT_OUT, OPT_PART, OPT_REV, OPT_CPU,
 	OPT_THREADS, OPT_CPUS, OPT_BATCH, OPT_WORKING_SET, OPT_NODE,
-	OPT_COUNTERS, OPT_NO_COUNTERS, OPT_REPEAT,
+	OPT_COUNTERS, OPT_NO_COUNTERS, OPT_REPEAT, OPT_TRACE, OPT_TRACE_DIR,
 };
 
 static const struct option options[] = {
@@ -118,6 +126,8 @@ static const struct option options[] = {
 	{ "counters",		no_argument,	   NULL, OPT_COUNTERS },
 	{ "no-counters",	no_argument,	   NULL, OPT_NO_COUNTERS },
 	{ "repeat",		required_argument, NULL, OPT_REPEAT },
+	{ "trace",		required_argument, NULL, OPT_TRACE },
+	{ "trace-dir",		required_argument, NULL, OPT_TRACE_DIR },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -244,6 +254,12 @@ static int more_opt(struct micro_opts *o, struct given *g, int c, char *arg)
 	case OPT_COUNTERS:
 	case OPT_NO_COUNTERS:
 		o->counters = c == OPT_COUNTERS;
+		return 0;
+	case OPT_TRACE:
+		return opt_names("trace", arg, api_names, DMABENCH_API_COUNT,
+				 &o->trace_apis);
+	case OPT_TRACE_DIR:
+		o->trace_dir = arg;
 		return 0;
 	case OPT_REPEAT:
 		if (uint_opt("repeat", arg, MAX_REPEAT, &o->repeat))
@@ -401,6 +417,19 @@ static int check_dims(const struct micro_opts *o)
 	return 0;
 }
 
+static int check_trace(const struct micro_opts *o)
+{
+	if (!o->trace_apis != !o->trace_dir) {
+		warnx("--trace and --trace-dir go together: which APIs, and where the tracer finds their tags");
+		return -1;
+	}
+	if (o->trace_apis & ~o->apis) {
+		warnx("--trace names an API that --api leaves out");
+		return -1;
+	}
+	return 0;
+}
+
 static int check_part(const struct micro_opts *o, const struct given *g)
 {
 	if (o->part && g->out) {
@@ -438,7 +467,7 @@ int micro_parse(int argc, char **argv, struct micro_opts *o)
 		      o->offset, (unsigned long long)o->sizes[o->nsizes - 1]);
 		return -1;
 	}
-	if (check_part(o, &p.g))
+	if (check_part(o, &p.g) || check_trace(o))
 		return -1;
 	return check_dims(o);
 }

@@ -13,6 +13,7 @@ const char *const api_names[DMABENCH_API_COUNT] = {
 	[DMABENCH_API_RESOURCE]	= "resource",
 	[DMABENCH_API_SG]	= "sg",
 	[DMABENCH_API_IOVA]	= "iova",
+	[DMABENCH_API_PHYS_PAGE] = "phys_page",
 };
 
 const char *const dir_names[DIR_COUNT] = {

@@ -115,9 +115,14 @@ int main(void)
 	refused(r, EINVAL, "two threads on one CPU");
 	r = good(); r.cpus_ptr = (uintptr_t)offline; refused(r, EINVAL, "an offline CPU");
 	r = good(); r.node = 4096; refused(r, EINVAL, "a NUMA node that is not online");
-	r = good(); r.flags = 2; refused(r, EINVAL, "unknown flags");
+	r = good(); r.flags = 4; refused(r, EINVAL, "unknown flags");
 	r = good(); r.flags = DMABENCH_RUN_COUNTERS; refused(r, EINVAL, "counters without a buffer");
-	r = good(); r.pad = 1; refused(r, EINVAL, "non-zero padding");
+	r = good(); r.trace_tag = 1; refused(r, EINVAL, "a trace tag without the trace flag");
+	r = good(); r.flags = DMABENCH_RUN_TRACE; r.threads = 2;
+	r.cpus_ptr = (uintptr_t)two_same; refused(r, EINVAL, "a traced run of two threads");
+	/* Untraced by any debugger, a traced run is one more map and unmap. */
+	r = good(); r.flags = DMABENCH_RUN_TRACE; r.trace_tag = 7;
+	check(ioctl(fd, DMABENCH_IOC_RUN, &r) == 0, "a traced run works");
 	/* Mapped, timed and unmapped, then the copy-out fails: no leak. */
 	r = good(); r.samples_ptr = 16; refused(r, EFAULT, "unwritable sample buffer");
 
