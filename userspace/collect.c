@@ -7,7 +7,8 @@
  * and samples/.  The run gets the boots in the order the parts were
  * given, their rows with boot renumbered to match, and their samples
  * under samples/boot<N>/; threads.csv, where parts have one, is merged
- * the same way, and so is workload.csv (collect_workload.c).  Parts
+ * the same way, and so is workload.csv (collect_workload.c); the exact
+ * traces (trace.csv, trace-points.csv, trace.txt) are concatenated.  Parts
  * measured in different units, or whose statistics were computed another
  * way, are refused.
  */
@@ -348,6 +349,62 @@ static int copy_threads(struct outdir *o, const struct part *p, int i,
 	return err;
 }
 
+/*
+ * The exact traces of make vm-trace (lab/trace.py): each part's rows of
+ * trace.csv and trace-points.csv after one header, and each part's
+ * trace.txt, one after the other.  Nothing is added.
+ */
+static const char *const trace_files[] = {
+	"trace.csv", "trace-points.csv", "trace.txt",
+};
+static const char *const trace_headers[] = {
+	TRACE_HEADER, TRACE_POINTS_HEADER, NULL,
+};
+#define NTRACE (sizeof(trace_files) / sizeof(trace_files[0]))
+
+static int copy_trace(struct outdir *o, const struct part *p, size_t k,
+		      FILE **out)
+{
+	const char *header = trace_headers[k], *body;
+	char path[PATH_MAX];
+	size_t len, hlen = header ? strlen(header) : 0;
+	char *text;
+	int err;
+
+	err = fmt_buf(path, sizeof(path), "%s/%s", p->dir, trace_files[k]);
+	if (err || !path_exists(path))
+		return err;
+	text = read_all(path, &len);
+	if (!text) {
+		err = -errno;
+		warn("%s", path);
+		return err;
+	}
+	body = text;
+	if (header) {
+		if (len < hlen + 1 || strncmp(text, header, hlen) ||
+		    text[hlen] != '\n') {
+			warnx("%s: does not start with the header %s", path,
+			      header);
+			free(text);
+			return -EINVAL;
+		}
+		body += hlen + 1;
+	}
+	if (!*out) {
+		*out = outdir_fopen(o, trace_files[k]);
+		if (!*out)
+			err = -errno;
+		else if (header)
+			fprintf(*out, "%s\n", header);
+	}
+	if (!err && fwrite(body, 1, text + len - body, *out) !=
+	    (size_t)(text + len - body))
+		err = -EIO;
+	free(text);
+	return err;
+}
+
 static int close_out(FILE *f, int err)
 {
 	if (!f)
@@ -363,6 +420,7 @@ static int write_run(struct outdir *o, const struct part *p, int n,
 		     const char *command, time_t now)
 {
 	FILE *summary, *threads = NULL, *workload = NULL;
+	FILE *trace[NTRACE] = { NULL };
 	int err = 0;
 
 	summary = outdir_fopen(o, "summary.csv");
@@ -375,7 +433,11 @@ static int write_run(struct outdir *o, const struct part *p, int n,
 			err = copy_threads(o, &p[i], i, &threads);
 		if (!err)
 			err = collect_workload(o, p[i].dir, i, &workload);
+		for (size_t k = 0; k < NTRACE && !err; k++)
+			err = copy_trace(o, &p[i], k, &trace[k]);
 	}
+	for (size_t k = 0; k < NTRACE; k++)
+		err = close_out(trace[k], err);
 	err = close_out(threads, err);
 	err = close_out(workload, err);
 	if (ferror(summary) && !err)

@@ -10,6 +10,11 @@
 
 #include "results.h"
 
+/* The exact traces' tables (make vm-trace, lab/trace.py). */
+#define TRACE_HEADER "api,path,size,dir,op,function,calls,self,total"
+#define TRACE_POINTS_HEADER \
+	"api,path,size,dir,op,tag,instructions,caller,functions"
+
 int collect_merge(const char *parent, char *const *parts, int nparts,
 		  const char *command, char *final, size_t size);
 /* Part i's workload.csv and workload/, if any, into the run; *out once. */

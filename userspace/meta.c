@@ -325,6 +325,21 @@ static void boot_notes(struct json *j, const struct boot_meta *b)
 	json_obj_end(j);
 }
 
+/*
+ * The CPU model an emulator was told to present (the lab's QEMU -cpu, given
+ * as --note cpu_model=...), or null: the machine's own CPU.
+ */
+static void boot_cpu_model(struct json *j, const struct boot_meta *b)
+{
+	for (int i = 0; i < b->nnotes; i++) {
+		if (!strncmp(b->notes[i], "cpu_model=", 10)) {
+			json_str(j, "cpu_model", b->notes[i] + 10);
+			return;
+		}
+	}
+	json_null(j, "cpu_model");
+}
+
 void meta_boot(struct json *j, const char *key, const struct boot_meta *b)
 {
 	json_obj_begin(j, key);
@@ -334,6 +349,7 @@ void meta_boot(struct json *j, const char *key, const struct boot_meta *b)
 	boot_devices(j, b);
 	boot_paths(j, b);
 	boot_notes(j, b);
+	boot_cpu_model(j, b);
 	json_bool(j, "emulated", b->emulated);
 	json_obj_end(j);
 }
