@@ -8,6 +8,13 @@
 #                       default, RDMA on request)
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
 #                       both kernels in the lab, compared, plotted, reported
+#   make vm-trace KERNEL=7.3 DMA=direct [API=page,phys] [SIZE=4096]
+#                [DIR=to_device] [CPU=<qemu model>]
+#                       exact per-function instruction traces of one map
+#                       and one unmap per API and path, beside ICOUNT
+#                       medians of the same boot
+#   CPU=<qemu model>    the lab's -cpu (vm-bench, vm-compare, vm-trace,
+#                       make bench in the lab; default max,vendor=GenuineIntel)
 #   make publish        regenerate results/published/ (6.12 against 7.3)
 #   make plots RUN=<run> [BASE=<run>]    gnuplot images into <run>/plots/
 #   make report RUN=<run> [BASE=<run>]   <run>/report.md
@@ -34,7 +41,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 flag = $(if $(filter 1 y yes,$(1)),$(2))
 
 bench:
-	KERNELS="$(KERNELS)" PCI="$(PCI)" QUICK="$(QUICK)" CONFIG="$(CONFIG)" \
+	KERNELS="$(KERNELS)" PCI="$(PCI)" QUICK="$(QUICK)" CONFIG="$(CONFIG)" CPU="$(CPU)" \
 		NVME="$(NVME)" NVME_ARGS="$(NVME_ARGS)" RDMA="$(RDMA)" \
 		scripts/bench.sh
 
@@ -47,12 +54,18 @@ vm-bench:
 	lab/vm-bench.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick) \
 		$(if $(filter 0 n no,$(NVME)),--no-nvme) $(call flag,$(RDMA),--rdma) \
-		$(if $(NVME_ARGS),--nvme-args "$(NVME_ARGS)")
+		$(if $(NVME_ARGS),--nvme-args "$(NVME_ARGS)") $(if $(CPU),--cpu $(CPU))
 
 vm-compare:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }
 	lab/vm-compare.sh $(A) $(B) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
-		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick)
+		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick) \
+		$(if $(CPU),--cpu $(CPU))
+
+vm-trace:
+	lab/vm-trace.sh --kernel $(KERNEL) --dma $(DMA) $(if $(API),--api $(API)) \
+		$(if $(SIZE),--size $(SIZE)) $(if $(DIR),--dir $(DIR)) \
+		$(if $(CPU),--cpu $(CPU))
 
 publish:
 	lab/publish.sh
@@ -90,5 +103,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: bench test vm-bench vm-compare publish plots report module userspace clean \
+.PHONY: bench test vm-bench vm-compare vm-trace publish plots report module userspace clean \
 	nvme fio rdma nvmeof

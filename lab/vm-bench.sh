@@ -23,6 +23,14 @@
 #   --rdma            also the RDMA workloads, on soft-RoCE (rdma_rxe) over
 #                     an emulated NIC, in the first boot: dmabench rdma and
 #                     NVMe over RDMA (scripts/nvmeof-rdma.sh)
+#   --cpu MODEL       QEMU's CPU model (-cpu; default $DMABENCH_CPU, else
+#                     max,vendor=GenuineIntel: see README.md), recorded as
+#                     cpu_model in meta.json
+#   --trace APIS      exact traces (see make vm-trace): the points of APIS
+#                     (one thread, batch 1) end with one traced map and
+#                     unmap, which gdb, attached to QEMU's gdbstub, single-
+#                     steps (lab/trace.py); trace.csv, trace-points.csv and
+#                     trace.txt go into the run.  Needs --icount.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +43,8 @@ config=
 nvme=1
 nvme_args=--quick
 rdma=0
+cpu=${DMABENCH_CPU:-max,vendor=GenuineIntel}
+trace=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -46,6 +56,8 @@ while [ $# -gt 0 ]; do
 	--no-nvme) nvme=0; shift ;;
 	--nvme-args) nvme_args=$2; shift 2 ;;
 	--rdma) rdma=1; shift ;;
+	--cpu) cpu=$2; shift 2 ;;
+	--trace) trace=$2; shift 2 ;;
 	--) shift; break ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "vm-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -63,6 +75,14 @@ for p in ${dma//,/ }; do
 	esac
 done
 
+if [ -n "$trace" ] && [ "$icount" != 1 ]; then
+	echo "vm-bench: --trace needs --icount: the traced calls are compared" \
+		"with instruction counts, on the only vCPU" >&2
+	exit 2
+fi
+root=$("$repo/lab/mkroot.sh")
+[ -z "$trace" ] || "$repo/lab/rootpkg.sh" "$root" gdb
+
 build=$("$repo/lab/build.sh" "$kernel")
 # shellcheck source=/dev/null
 . "$repo/$build/kernel.env"
@@ -75,7 +95,7 @@ mkdir -p "$repo/$stage"
 # The spare PCI device for the mappings: QEMU's edu device, which no driver
 # claims, at a fixed address.  It never performs DMA: dmabench only maps.
 cpus=2
-qemu_base="-M q35 -device edu,addr=0x10"
+qemu_base="-M q35 -cpu $cpu -device edu,addr=0x10"
 args=
 clock=(--clock tsc)
 if [ "$icount" = 1 ]; then
@@ -86,7 +106,8 @@ if [ "$icount" = 1 ]; then
 	args="nokaslr "
 	clock=(--clock icount)
 fi
-micro=(--pci 0000:00:10.0 "${clock[@]}" --emulated --rev "$rev")
+micro=(--pci 0000:00:10.0 "${clock[@]}" --emulated --rev "$rev"
+	--note "cpu_model=$cpu")
 [ "$quick" = 1 ] && micro+=(--quick)
 if [ -n "$config" ]; then
 	[ -r "$config" ] || { echo "vm-bench: cannot read $config" >&2; exit 2; }
@@ -104,12 +125,64 @@ fi
 read -r -a nvme_words <<<"$nvme_args"
 bin=/dmabench/$build/userspace/dmabench
 
+# The tracer of a traced boot: gdb in the lab root, started before the boot,
+# killed on every way out.
+tracer=
+stop_tracer() {
+	[ -z "$tracer" ] || kill "$tracer" 2>/dev/null || true
+	tracer=
+}
+trap stop_tracer EXIT
+trap 'exit 130' INT TERM
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+start_tracer() {
+	local tdir=$1 port=$2
+	"$repo/lab/chroot.sh" "$root" --bind "$repo" /dmabench \
+		env DMABENCH_TRACE_DIR="/dmabench/$tdir" \
+		DMABENCH_TRACE_PORT="$port" \
+		gdb -batch -nx -x /dmabench/lab/trace.py \
+		</dev/null >"$repo/$tdir.log" 2>&1 &
+	tracer=$!
+}
+# After the boot: the tracer ends once the guest is gone; its files go into
+# the boot's part.
+finish_tracer() {
+	local tdir=$1 part=$2 f i
+	for i in $(seq 60); do
+		kill -0 "$tracer" 2>/dev/null || break
+		sleep 1
+		[ "$i" = 60 ] && echo "vm-bench: the tracer did not end" >&2
+	done
+	stop_tracer
+	if [ -e "$repo/$tdir/trace-failed" ] ||
+		[ "$(wc -l <"$repo/$tdir/trace-points.csv" 2>/dev/null || echo 0)" -lt 2 ]; then
+		echo "vm-bench: the tracer failed or traced nothing; its log," \
+			"$tdir.log:" >&2
+		tail -n 20 "$repo/$tdir.log" >&2
+		exit 1
+	fi
+	grep -h 'steps/s' "$repo/$tdir.log" | tail -n 1 >&2
+	for f in trace.csv trace-points.csv trace.txt; do
+		cp "$repo/$tdir/$f" "$repo/$part/$f"
+	done
+}
+
 parts=()
 first=1
 boot() {
 	local name=$1 paths=$2 qemu=$3 append=$4
 	local part=$stage/$name script=$repo/$stage/$name.sh
+	local tdir=$stage/$name-trace traced=()
 	shift 4
+
+	if [ -n "$trace" ]; then
+		port=$(free_port)
+		qemu+=" -gdb tcp:127.0.0.1:$port"
+		traced=(--trace "$trace" --trace-dir "/dmabench/$tdir")
+		start_tracer "$tdir" "$port"
+	fi
 
 	if [ "$rdma" = 1 ] && [ "$first" = 1 ]; then
 		qemu+=" -netdev user,id=net0 -device virtio-net-pci,netdev=net0,addr=0x12"
@@ -123,7 +196,7 @@ boot() {
 			"/dmabench/$build/userspace/dmabench" \
 			--part "/dmabench/$part" --path "$paths" "${micro[@]}" \
 			--note "qemu=$qemu" --note "append=$append" \
-			--note "kernel_package=$release" "$@"
+			--note "kernel_package=$release" "${traced[@]}" "$@"
 		echo ' || exit 1'
 		if [ "$nvme" = 1 ]; then
 			printf '%q ' /dmabench/lab/guest-workloads.sh "$bin" \
@@ -143,6 +216,7 @@ boot() {
 		echo "vm-bench: boot '$name' failed; see the output above" >&2
 		exit 1
 	fi
+	[ -z "$trace" ] || finish_tracer "$tdir" "$part"
 	if { [ "$nvme" = 1 ] || [ "$rdma" = 1 ]; } &&
 		[ ! -s "$repo/$part/workload.csv" ]; then
 		echo "vm-bench: boot '$name' wrote no workload.csv" >&2
@@ -165,7 +239,7 @@ if [ ${#iommu[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$out"
-"$repo/lab/chroot.sh" "$("$repo/lab/mkroot.sh")" --bind "$repo" /dmabench \
+"$repo/lab/chroot.sh" "$root" --bind "$repo" /dmabench \
 	--bind "$(cd "$out" && pwd)" /results \
 	"/dmabench/$build/userspace/dmabench" collect --out /results \
 	"${parts[@]}" | tail -n 1 | sed "s|^/results|$out|"

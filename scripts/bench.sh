@@ -85,5 +85,5 @@ fi
 for kernel in ${KERNELS:-6.12 7.3}; do
 	lab/vm-bench.sh --kernel "$kernel" --dma all --icount \
 		"${config[@]}" "${quick[@]}" --nvme-args "${NVME_ARGS:---quick}" \
-		--rdma
+		--rdma ${CPU:+--cpu "$CPU"}
 done

@@ -1,0 +1,331 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Exact per-function instruction traces of dmabench's traced calls.
+
+Runs inside gdb (gdb -batch -nx -x lab/trace.py), started by lab/vm-bench.sh
+--trace before the guest boots, with the environment:
+
+  DMABENCH_TRACE_PORT  QEMU's gdbstub (-gdb tcp:127.0.0.1:PORT)
+  DMABENCH_TRACE_DIR   the directory dmabench micro --trace-dir writes
+                       (kallsyms, trace-ready, trace-plan.csv); the traces
+                       are written here too: trace.csv, trace-points.csv,
+                       trace.txt, and trace.log (what the tracer did)
+
+It waits for DIR/trace-ready, reads DIR/kallsyms (the guest's, nokaslr, with
+the module's symbols), connects, breaks on every dmabench_traced_* function
+and writes DIR/trace-go.  At each hit it reads the tag (rdi) and the return
+address (*(u64 *)rsp), then single-steps until the wrapper has returned,
+recording every instruction.  QEMU's gdbstub masks interrupts and timers
+while it single-steps (its default sstep flags), and the module makes the
+call with interrupts off on the only vCPU (-icount), so every instruction
+stepped belongs to the traced call.
+
+Instructions at the wrapper's own depth (its prologue, argument set-up, the
+dma_mapping_error() check, its epilogue and return thunk) are the caller
+side; those inside the calls it makes are the call.  Frames are followed by
+the stack pointer: a call pushes one whose entry SP is the SP after the
+call; a jump into another function at the same SP (a tail call, a thunk)
+pushes one too; a frame ends when SP rises above its entry SP.
+
+The tracer ends when the guest powers off (gdb loses the connection).
+"""
+
+import bisect
+import csv
+import os
+import sys
+import time
+
+import gdb  # pylint: disable=import-error
+
+TRACE_HEADER = "api,path,size,dir,op,function,calls,self,total"
+POINTS_HEADER = "api,path,size,dir,op,tag,instructions,caller,functions"
+WRAPPER = "dmabench_traced_"
+# Where a function's own return goes when the kernel uses return thunks.
+RETURN_THUNKS = ("return_thunk", "untrain_ret", "safe_ret")
+# A runaway: no traced call of dmabench takes this many instructions.
+MAX_STEPS = 2000000
+WIDTH = 79
+
+
+def log(msg):
+    sys.stderr.write("trace: %s\n" % msg)
+    sys.stderr.flush()
+
+
+class Symbols:
+    """Text symbols of kallsyms, sorted by address."""
+
+    def __init__(self, path):
+        syms = {}
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) < 3 or parts[1] not in "tTwW":
+                    continue
+                addr = int(parts[0], 16)
+                if addr == 0:
+                    continue
+                syms.setdefault(addr, parts[2])
+        self.addrs = sorted(syms)
+        self.names = [syms[a] for a in self.addrs]
+
+    def lookup(self, pc):
+        i = bisect.bisect_right(self.addrs, pc) - 1
+        return self.names[i] if i >= 0 else None
+
+    def wrappers(self):
+        return [(a, n) for a, n in zip(self.addrs, self.names)
+                if n.startswith(WRAPPER)]
+
+
+class Node:
+    """A call-tree node: one function reached through one path of calls."""
+
+    def __init__(self, name):
+        self.name = name
+        self.calls = 0
+        self.self = 0
+        self.total = 0
+        self.children = {}
+
+    def child(self, name):
+        if name not in self.children:
+            self.children[name] = Node(name)
+        return self.children[name]
+
+
+def reg(name):
+    return int(gdb.selected_frame().read_register(name)) & (2**64 - 1)
+
+
+class Stepper:
+    """Single-steps one traced call and attributes its instructions."""
+
+    def __init__(self, syms):
+        self.syms = syms
+        self.insn = {}
+        self.arch = gdb.selected_inferior().architecture()
+        self.inferior = gdb.selected_inferior()
+        self.steps = 0
+        self.seconds = 0.0
+
+    def kind(self, pc):
+        """'call', 'jump' or '' for the instruction at pc (cached)."""
+        if pc not in self.insn:
+            asm = self.arch.disassemble(pc)[0]["asm"].split()
+            op = asm[0] if asm else ""
+            while op in ("cs", "ds", "notrack", "bnd", "data16") and \
+                    len(asm) > 1:
+                asm = asm[1:]
+                op = asm[0]
+            self.insn[pc] = ("call" if op.startswith("call") else
+                             "jump" if op.startswith("j") else "")
+        return self.insn[pc]
+
+    def trace(self, wrapper):
+        """Step from the wrapper's entry to its return; the counts."""
+        pc, sp = reg("pc"), reg("sp")
+        ret = int.from_bytes(bytes(self.inferior.read_memory(sp, 8)),
+                             "little")
+        entry_sp = sp
+        frames = []          # [function, entry SP, tree node]
+        root = Node(wrapper)
+        self_n, calls, total = {}, {}, {}
+        caller = 0
+        returning = False
+        t0 = time.time()
+        steps = 0
+        while True:
+            # Frames whose SP has been popped past have returned.
+            while frames and sp > frames[-1][1]:
+                frames.pop()
+            if pc == ret and sp > entry_sp:
+                break
+            if steps >= MAX_STEPS:
+                raise RuntimeError("%s: over %d steps without returning"
+                                   % (wrapper, MAX_STEPS))
+            fn = self.syms.lookup(pc) or "0x%x" % pc
+            if frames:
+                node = frames[-1][2]
+                node.self += 1
+                seen = set()
+                for f in frames:
+                    f[2].total += 1
+                    if f[0] not in seen:
+                        seen.add(f[0])
+                        total[f[0]] = total.get(f[0], 0) + 1
+                if fn not in seen:
+                    total[fn] = total.get(fn, 0) + 1
+                self_n[fn] = self_n.get(fn, 0) + 1
+            else:
+                caller += 1
+            kind = self.kind(pc)
+            gdb.execute("stepi", to_string=True)
+            steps += 1
+            npc, nsp = reg("pc"), reg("sp")
+            nfn = self.syms.lookup(npc) or "0x%x" % npc
+            enter = False
+            if returning:
+                pass
+            elif kind == "call" and nsp < sp:
+                enter = True
+            elif kind == "jump" and nsp == sp and nfn != fn and \
+                    not (npc == ret and nsp > entry_sp):
+                if not frames and any(t in nfn for t in RETURN_THUNKS):
+                    # The wrapper's own return, through a thunk.
+                    returning = True
+                else:
+                    enter = True
+            if enter:
+                parent = frames[-1][2] if frames else root
+                node = parent.child(nfn)
+                node.calls += 1
+                frames.append([nfn, nsp, node])
+                calls[nfn] = calls.get(nfn, 0) + 1
+            pc, sp = npc, nsp
+        self.steps += steps
+        self.seconds += time.time() - t0
+        return {"self": self_n, "calls": calls, "total": total,
+                "caller": caller, "tree": root}
+
+
+def write_tree(out, node, depth):
+    for child in sorted(node.children.values(), key=lambda n: -n.total):
+        name = "  " * depth + child.name
+        room = WIDTH - 22
+        if len(name) > room:
+            name = name[:room - 1] + "~"
+        out.write("%7d %6d %5d  %s\n" % (child.total, child.self,
+                                         child.calls, name))
+        write_tree(out, child, depth + 1)
+
+
+class Tracer:
+    def __init__(self, tdir, port):
+        self.dir = tdir
+        self.port = port
+        self.done = set()
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def wait_ready(self):
+        log("waiting for %s" % self.path("trace-ready"))
+        while not os.path.exists(self.path("trace-ready")):
+            time.sleep(0.2)
+
+    def plan(self, tag):
+        with open(self.path("trace-plan.csv")) as f:
+            for row in csv.DictReader(f):
+                if row["tag"] == str(tag):
+                    return row
+        return None
+
+    def start(self):
+        self.wait_ready()
+        self.syms = Symbols(self.path("kallsyms"))
+        wrappers = self.syms.wrappers()
+        if not wrappers:
+            raise RuntimeError("no %s* symbol in %s: is dmabench.ko loaded "
+                               "and new enough?" % (WRAPPER,
+                                                    self.path("kallsyms")))
+        for name, header in (("trace.csv", TRACE_HEADER),
+                             ("trace-points.csv", POINTS_HEADER)):
+            with open(self.path(name), "w") as f:
+                f.write(header + "\n")
+        open(self.path("trace.txt"), "w").close()
+        gdb.execute("set pagination off")
+        gdb.execute("set confirm off")
+        gdb.execute("set architecture i386:x86-64", to_string=True)
+        gdb.execute("target remote 127.0.0.1:%d" % self.port, to_string=True)
+        self.addrs = {}
+        for addr, name in wrappers:
+            gdb.execute("break *0x%x" % addr, to_string=True)
+            self.addrs[addr] = name
+        log("attached; %d breakpoints on %s*" % (len(wrappers), WRAPPER))
+        with open(self.path("trace-go"), "w") as f:
+            f.write("go\n")
+        self.stepper = Stepper(self.syms)
+
+    def hit(self):
+        pc = reg("pc")
+        wrapper = self.addrs.get(pc)
+        if not wrapper:
+            log("stopped at 0x%x, not a traced function: continuing" % pc)
+            return
+        tag = reg("rdi") & 0xffffffff
+        op = "map" if wrapper.startswith(WRAPPER + "map_") else "unmap"
+        point = self.plan(tag)
+        if point is None:
+            raise RuntimeError("tag %d is not in trace-plan.csv" % tag)
+        if (tag, op) in self.done:
+            raise RuntimeError("tag %d %s traced twice" % (tag, op))
+        self.done.add((tag, op))
+        t0 = time.time()
+        r = self.stepper.trace(wrapper)
+        key = [point["api"], point["path"], point["size"], point["dir"], op]
+        n = sum(r["self"].values())
+        with open(self.path("trace.csv"), "a") as f:
+            w = csv.writer(f, lineterminator="\n")
+            for fn in sorted(r["total"], key=lambda k: (-r["total"][k], k)):
+                w.writerow(key + [fn, r["calls"].get(fn, 0),
+                                  r["self"].get(fn, 0), r["total"][fn]])
+        with open(self.path("trace-points.csv"), "a") as f:
+            csv.writer(f, lineterminator="\n").writerow(
+                key + [tag, n, r["caller"], len(r["self"])])
+        with open(self.path("trace.txt"), "a") as f:
+            f.write("%s %s %s %s %s (tag %d, %s)\n"
+                    % (tuple(key) + (tag, wrapper)))
+            f.write("  %d instructions in the call, %d in the caller; "
+                    "%d functions\n" % (n, r["caller"], len(r["self"])))
+            f.write("%7s %6s %5s  %s\n" % ("total", "self", "calls",
+                                            "function"))
+            write_tree(f, r["tree"], 0)
+            f.write("\n")
+        dt = time.time() - t0
+        log("tag %d %s %s: %d + %d caller instructions, %.1f s (%.0f "
+            "steps/s)" % (tag, " ".join(key[:4]), op, n, r["caller"], dt,
+                          (n + r["caller"]) / dt if dt > 0 else 0))
+
+    def run(self):
+        self.start()
+        while True:
+            try:
+                gdb.execute("continue", to_string=True)
+            except gdb.error as e:
+                log("the guest went away (%s): done" % str(e).strip())
+                break
+            try:
+                pc = reg("pc")
+            except gdb.error:
+                log("the guest went away: done")
+                break
+            del pc
+            self.hit()
+        s = self.stepper
+        log("%d points traced, %d steps in %.0f s (%.0f steps/s)"
+            % (len(self.done), s.steps, s.seconds,
+               s.steps / s.seconds if s.seconds else 0))
+
+
+def main():
+    tdir = os.environ["DMABENCH_TRACE_DIR"]
+    port = int(os.environ["DMABENCH_TRACE_PORT"])
+    try:
+        Tracer(tdir, port).run()
+    except (RuntimeError, gdb.error, OSError) as e:
+        # Say so, and let the guest finish without traces: the lab fails
+        # the run on trace-failed.
+        log("failed: %s" % e)
+        with open(os.path.join(tdir, "trace-failed"), "w") as f:
+            f.write("%s\n" % e)
+        with open(os.path.join(tdir, "trace-go"), "w") as f:
+            f.write("failed\n")
+        try:
+            gdb.execute("delete", to_string=True)
+            gdb.execute("detach", to_string=True)
+        except gdb.error:
+            pass
+
+
+main()
