@@ -53,6 +53,15 @@ static void make_part(const char *name, const char *unit, const char *release,
 		 path, unit, note, file, path, unit, file, path, unit);
 	tap_put_file(dir, "summary.csv", csv);
 	tap_put_file(dir, file, "map,unmap,pair\n1,1,2\n2,1,3\n");
+	/* The exact traces (make vm-trace): concatenated, nothing added. */
+	snprintf(csv, sizeof(csv), TRACE_HEADER "\n"
+		 "page,%s,4096,to_device,map,dma_map_page_attrs,1,13,159\n", path);
+	tap_put_file(dir, "trace.csv", csv);
+	snprintf(csv, sizeof(csv), TRACE_POINTS_HEADER "\n"
+		 "page,%s,4096,to_device,map,1,159,21,6\n", path);
+	tap_put_file(dir, "trace-points.csv", csv);
+	snprintf(csv, sizeof(csv), "page %s tree\n\n", path);
+	tap_put_file(dir, "trace.txt", csv);
 	if (!strcmp(name, "p2"))	/* p1 has no threads.csv: it need not */
 		tap_put_file(dir, "threads.csv", THREADS_HEADER "\n"
 		    "page,iommu-lazy,4096,to_device,2,1,0,0,batch,16,32,0,0,0,pair,ns,2,2.5,2.5,500\n"
@@ -169,6 +178,22 @@ static void check_summary(const char *run)
 		check_field(copy, 1, 13, "3", "threads.csv cpu kept");
 		ok(!field(copy, 2, 0), "threads.csv: two rows, p1 had none");
 	}
+	free(copy);
+	copy = slurp(run, "trace.csv");
+	is_str(copy, TRACE_HEADER "\n"
+	       "page,direct,4096,to_device,map,dma_map_page_attrs,1,13,159\n"
+	       "page,iommu-lazy,4096,to_device,map,dma_map_page_attrs,1,13,159\n",
+	       "trace.csv: the parts' rows under one header");
+	free(copy);
+	copy = slurp(run, "trace-points.csv");
+	is_str(copy, TRACE_POINTS_HEADER "\n"
+	       "page,direct,4096,to_device,map,1,159,21,6\n"
+	       "page,iommu-lazy,4096,to_device,map,1,159,21,6\n",
+	       "trace-points.csv: the parts' rows under one header");
+	free(copy);
+	copy = slurp(run, "trace.txt");
+	is_str(copy, "page direct tree\n\npage iommu-lazy tree\n\n",
+	       "trace.txt: the parts' trees one after the other");
 	free(copy);
 	free(csv);
 }
