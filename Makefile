@@ -3,11 +3,16 @@
 #   make bench          measure the running kernel, or the VM lab where
 #                       modules cannot be loaded here
 #   make test           the test suite (TAP, read by prove)
-#   make vm-bench KERNEL=7.3 DMA=all ICOUNT=1 QUICK=1 [NVME=0] [RDMA=1]
+#   make vm-bench KERNEL=7.3|src:7.3 DMA=all ICOUNT=1 QUICK=1 [NVME=0] [RDMA=1]
 #                       one kernel in the VM lab (NVMe workloads by
 #                       default, RDMA on request)
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
 #                       both kernels in the lab, compared, plotted, reported
+#   make vm-kernel SRC=7.3 [CONFIG=debug]
+#                       build Debian's linux-source-7.3 with the lab's one
+#                       configuration (configs/kernel/lab.config, plus the
+#                       fragments CONFIG names), cached; prints the tree.
+#                       KERNEL=src:7.3 (src:7.3+debug) boots it
 #   make publish        regenerate results/published/ (6.12 against 7.3)
 #   make plots RUN=<run> [BASE=<run>]    gnuplot images into <run>/plots/
 #   make report RUN=<run> [BASE=<run>]   <run>/report.md
@@ -54,6 +59,13 @@ vm-compare:
 	lab/vm-compare.sh $(A) $(B) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick)
 
+# vm-kernel: CONFIG names kernel configuration fragments here (debug, or
+# paths; comma- or +-separated), not dmabench micro options.
+comma := ,
+vm-kernel:
+	@test -n "$(SRC)" || { echo "usage: make vm-kernel SRC=6.12|7.2|7.3 [CONFIG=fragment,...]" >&2; exit 2; }
+	lab/kbuild.sh $(SRC) $(subst +, ,$(subst $(comma), ,$(CONFIG)))
+
 publish:
 	lab/publish.sh
 
@@ -90,5 +102,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: bench test vm-bench vm-compare publish plots report module userspace clean \
+.PHONY: bench test vm-bench vm-compare vm-kernel publish plots report module userspace clean \
 	nvme fio rdma nvmeof

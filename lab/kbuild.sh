@@ -206,9 +206,12 @@ if [ ${#fail[@]} -gt 0 ]; then
 fi
 
 # Progress every minute: objects compiled so far against the estimate.
-in_root --bind "$tmp" /kbuild make -C /kbuild -j"$jobs" all >>"$log" 2>&1 &
+# chroot.sh execs its way to make, so $! is make itself: killed with us.
+"$here/chroot.sh" "$root" --bind "$tmp" /kbuild env KBUILD_BUILD_USER=dmabench \
+	KBUILD_BUILD_HOST=kbuild make -C /kbuild -j"$jobs" all >>"$log" 2>&1 &
 mk=$!
-trap 'kill "$mk" 2>/dev/null || true' EXIT INT TERM
+trap 'kill "$mk" 2>/dev/null || true' EXIT
+trap 'kill "$mk" 2>/dev/null; say "interrupted; the partial build is $tmp"; exit 130' INT TERM
 while kill -0 "$mk" 2>/dev/null; do
 	sleep 60 &
 	wait $! || true
