@@ -93,6 +93,9 @@ if [ "$icount" = 1 ]; then
 	args="nokaslr "
 	clock=(--clock icount)
 fi
+# A tree's kernel has nvme built in (lab.config): its poll queue, which
+# lab/guest-workloads.sh asks of the module, comes from the command line.
+[ -n "${TREE-}" ] && args+="nvme.poll_queues=1 "
 micro=(--pci 0000:00:10.0 "${clock[@]}" --emulated --rev "$rev")
 [ "$quick" = 1 ] && micro+=(--quick)
 if [ -n "$config" ]; then
