@@ -145,8 +145,7 @@ done
 log=$tmp/build.log
 : >"$log"
 
-# The estimate: the last build of this base with the same fragment names, or
-# the figure measured when the lab's configuration was chosen.
+# The estimate: the last build of the same fragment names, measured here.
 estfile=$cache/kernel/estimate-$(basename -a "${frags[@]}" | tr '\n' '+')
 est=$(cat "$estfile" 2>/dev/null || echo "0 0")
 read -r est_s est_objs <<<"$est"
