@@ -3,7 +3,7 @@
 #   make bench          measure the running kernel, or the VM lab where
 #                       modules cannot be loaded here
 #   make test           the test suite (TAP, read by prove)
-#   make vm-bench KERNEL=7.3 DMA=all ICOUNT=1 QUICK=1 [NVME=0] [RDMA=1]
+#   make vm-bench KERNEL=7.3|src:7.3 DMA=all ICOUNT=1 QUICK=1 [NVME=0] [RDMA=1]
 #                       one kernel in the VM lab (NVMe workloads by
 #                       default, RDMA on request)
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
@@ -15,6 +15,11 @@
 #                       medians of the same boot
 #   CPU=<qemu model>    the lab's -cpu (vm-bench, vm-compare, vm-trace,
 #                       make bench in the lab; default max,vendor=GenuineIntel)
+#   make vm-kernel SRC=7.3 [CONFIG=debug]
+#                       build Debian's linux-source-7.3 with the lab's one
+#                       configuration (configs/kernel/lab.config, plus the
+#                       fragments CONFIG names), cached; prints the tree.
+#                       KERNEL=src:7.3 (src:7.3+debug) boots it
 #   make publish        regenerate results/published/ (6.12 against 7.3)
 #   make plots RUN=<run> [BASE=<run>]    gnuplot images into <run>/plots/
 #   make report RUN=<run> [BASE=<run>]   <run>/report.md
@@ -67,6 +72,13 @@ vm-trace:
 		$(if $(SIZE),--size $(SIZE)) $(if $(DIR),--dir $(DIR)) \
 		$(if $(CPU),--cpu $(CPU))
 
+# vm-kernel: CONFIG names kernel configuration fragments here (debug, or
+# paths; comma- or +-separated), not dmabench micro options.
+comma := ,
+vm-kernel:
+	@test -n "$(SRC)" || { echo "usage: make vm-kernel SRC=6.12|7.2|7.3 [CONFIG=fragment,...]" >&2; exit 2; }
+	lab/kbuild.sh $(SRC) $(subst +, ,$(subst $(comma), ,$(CONFIG)))
+
 publish:
 	lab/publish.sh
 
@@ -103,5 +115,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: bench test vm-bench vm-compare vm-trace publish plots report module userspace clean \
+.PHONY: bench test vm-bench vm-compare vm-trace vm-kernel publish plots report module userspace clean \
 	nvme fio rdma nvmeof

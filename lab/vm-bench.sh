@@ -7,6 +7,9 @@
 #
 #   --kernel 7.3      Debian's newest packaged 7.3 kernel (default); any
 #                     series Debian serves works, 6.12 among them
+#   --kernel src:7.3  Debian's linux-source-7.3 built with the lab's shared
+#                     configuration (lab/kbuild.sh, make vm-kernel; cached);
+#                     src:7.3+debug adds configs/kernel/debug.config
 #   --kernel ~/linux  a kernel build tree: its arch/x86/boot/bzImage, built
 #                     with the drivers the lab needs (see README.md)
 #   --dma LIST        direct,swiotlb,iommu-strict,iommu-lazy,iommu-identity
@@ -87,6 +90,10 @@ build=$("$repo/lab/build.sh" "$kernel")
 # shellcheck source=/dev/null
 . "$repo/$build/kernel.env"
 release=${RELEASE:?}
+# Where a tree's kernel came from: the Debian source package of a src: build.
+tree_notes=()
+[ -n "${TREE-}" ] && tree_notes+=(--note "kernel_tree=$TREE")
+[ -n "${SOURCE-}" ] && tree_notes+=(--note "kernel_source=$SOURCE")
 
 rev=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
 stage=build/stage/$(date -u +%Y%m%d-%H%M%S)-$$
@@ -106,6 +113,9 @@ if [ "$icount" = 1 ]; then
 	args="nokaslr "
 	clock=(--clock icount)
 fi
+# A tree's kernel has nvme built in (lab.config): its poll queue, which
+# lab/guest-workloads.sh asks of the module, comes from the command line.
+[ -n "${TREE-}" ] && args+="nvme.poll_queues=1 "
 micro=(--pci 0000:00:10.0 "${clock[@]}" --emulated --rev "$rev"
 	--note "cpu_model=$cpu")
 [ "$quick" = 1 ] && micro+=(--quick)
@@ -191,12 +201,14 @@ boot() {
 	echo "vm-bench: boot '$name' ($paths) on $release" >&2
 	{
 		echo '#!/bin/sh'
+		# A tree's kernel may lack /proc/config.gz: its .config then.
+		[ -n "${KCONFIG-}" ] && printf 'export DMABENCH_KCONFIG=%q\n' "$KCONFIG"
 		printf '%q ' "/dmabench/scripts/micro.sh" \
 			"/dmabench/$build/bench-module/dmabench.ko" \
 			"/dmabench/$build/userspace/dmabench" \
 			--part "/dmabench/$part" --path "$paths" "${micro[@]}" \
 			--note "qemu=$qemu" --note "append=$append" \
-			--note "kernel_package=$release" "${traced[@]}" "$@"
+			--note "kernel_package=$release" "${traced[@]}" "${tree_notes[@]}" "$@"
 		echo ' || exit 1'
 		if [ "$nvme" = 1 ]; then
 			printf '%q ' /dmabench/lab/guest-workloads.sh "$bin" \

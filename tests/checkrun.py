@@ -12,6 +12,12 @@
       two threads, five sizes from 64 B to 2 MiB, three directions, all
       measured; no PMU under TCG, so no counter row and the reasons said.
 
+  checkrun.py kernel RUN --release R --config-sha256 H --compiler C
+                 [--note KEY=VALUE]...
+      every boot of the run ran that kernel: its release, the sha256 of its
+      whole configuration file and the compiler /proc/version names; and
+      carries each note given.
+
 Prints one line per assertion, "PASS: ..." or "FAIL: ...", for the caller to
 turn into TAP; exits 1 if any failed.
 """
@@ -147,6 +153,29 @@ def matrix(run):
         "meta.json says the counters are unavailable, and why")
 
 
+def kernel(run, release, sha, compiler, notes):
+    with open(os.path.join(run, "meta.json")) as f:
+        meta = json.load(f)
+    boots = meta.get("boots", [])
+    say(len(boots) > 0, f"{run}: {len(boots)} boots in meta.json")
+    for i, b in enumerate(boots):
+        k = b.get("kernel", {})
+        say(k.get("release") == release,
+            f"boot {i}: release {release} (got {k.get('release')})")
+        say(k.get("config_sha256") == sha,
+            f"boot {i}: config_sha256 {sha[:16]}... "
+            f"(got {str(k.get('config_sha256'))[:16]}...)")
+        say(k.get("compiler") == compiler,
+            f"boot {i}: compiler '{compiler}' (got '{k.get('compiler')}')")
+        opts = b.get("config", {}).get("options", {})
+        say(len(opts) > 0, f"boot {i}: DMA options read from "
+            f"{b.get('config', {}).get('file')} ({len(opts)})")
+        for note in notes:
+            key, _, val = note.partition("=")
+            got = b.get("notes", {}).get(key)
+            say(got == val, f"boot {i}: note {key}={val} (got {got})")
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "paths":
         opts = dict(zip(argv[2::2], argv[3::2]))
@@ -155,6 +184,11 @@ def main(argv):
         same(argv[1], argv[2])
     elif len(argv) == 2 and argv[0] == "matrix":
         matrix(argv[1])
+    elif len(argv) >= 8 and argv[0] == "kernel" and len(argv) % 2 == 0:
+        pairs = list(zip(argv[2::2], argv[3::2]))
+        opts = dict(pairs)
+        kernel(argv[1], opts["--release"], opts["--config-sha256"],
+               opts["--compiler"], [v for k, v in pairs if k == "--note"])
     else:
         sys.exit(__doc__)
     return 1 if failed else 0

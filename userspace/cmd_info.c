@@ -46,6 +46,8 @@ static void show_system(const struct sys_info *si)
 {
 	line("release:", "%s", si->release);
 	line("version:", "%s", si->version);
+	line("compiler:", "%s", si->compiler[0] ? si->compiler :
+	     "unknown (not named in /proc/version)");
 	line("cmdline:", "%s", si->cmdline);
 	line("cpu:", "%s, %ld online", si->cpu_model, si->cpu_count);
 	line("hypervisor:", "%s", si->hypervisor ?
@@ -186,8 +188,11 @@ int cmd_info(int argc, char **argv)
 	show_system(&si);
 	show_iommu_groups();
 	show_module();
-	line("config:", "%s", si.config.file[0] ? si.config.file :
-	     si.config.reason);
+	if (si.config.file[0])
+		line("config:", "%s (sha256 %s)", si.config.file,
+		     si.config.sha256[0] ? si.config.sha256 : "unknown");
+	else
+		line("config:", "%s", si.config.reason);
 	sysinfo_free(&si);
 	return 0;
 }

@@ -114,6 +114,20 @@ static void boot_kernel(struct json *j, const struct sys_info *si)
 	json_str(j, "release", si->release);
 	json_str(j, "version", si->version);
 	json_str(j, "proc_version", si->proc_version);
+	/* Who built it and with which configuration: what tells two builds of
+	 * one release apart. */
+	if (si->compiler[0])
+		json_str(j, "compiler", si->compiler);
+	else
+		json_null(j, "compiler");
+	if (si->linker[0])
+		json_str(j, "linker", si->linker);
+	else
+		json_null(j, "linker");
+	if (kc->sha256[0])
+		json_str(j, "config_sha256", kc->sha256);
+	else
+		json_null(j, "config_sha256");
 	json_obj_end(j);
 	json_str(j, "cmdline", si->cmdline);
 	json_obj_begin(j, "config");

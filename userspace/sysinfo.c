@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "sha256.h"
 #include "sysinfo.h"
 #include "util.h"
 
@@ -81,36 +82,63 @@ static int kconfig_add(struct kconfig *kc, const char *name, const char *value)
 	return 0;
 }
 
+/* Keep the selected options; hash every byte of the file. */
 static void kconfig_read(struct kconfig *kc, FILE *f)
 {
 	char line[1024], *name, *value;
+	struct sha256 h;
+	bool full = true;
 
+	sha256_init(&h);
 	while (fgets(line, sizeof(line), f)) {
-		if (kconfig_parse_line(line, &name, &value))
+		size_t len = strlen(line);
+		bool start = full;
+
+		sha256_update(&h, line, len);
+		full = len && line[len - 1] == '\n';
+		if (!start || kconfig_parse_line(line, &name, &value))
 			continue;
 		if (kconfig_selected(name) && kconfig_add(kc, name, value))
 			break;
 	}
+	if (!ferror(f))
+		sha256_hex(&h, kc->sha256);
 }
 
+static bool kconfig_file(struct kconfig *kc, const char *path)
+{
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	kconfig_read(kc, f);
+	fclose(f);
+	snprintf(kc->file, sizeof(kc->file), "%s", path);
+	return true;
+}
+
+/*
+ * The running kernel's configuration: Debian installs it as
+ * /boot/config-RELEASE; a kernel built with IKCONFIG_PROC has it in
+ * /proc/config.gz; the lab names a build tree's .config in DMABENCH_KCONFIG
+ * for a kernel with neither.
+ */
 static void kconfig_collect(struct kconfig *kc, const char *release)
 {
+	const char *env = getenv("DMABENCH_KCONFIG");
+	char boot[128];
 	FILE *f;
 	int status;
 
-	if (!fmt_buf(kc->file, sizeof(kc->file), "/boot/config-%s", release)) {
-		f = fopen(kc->file, "re");
-		if (f) {
-			kconfig_read(kc, f);
-			fclose(f);
-			return;
-		}
-	}
-	kc->file[0] = '\0';
+	if (!fmt_buf(boot, sizeof(boot), "/boot/config-%s", release) &&
+	    kconfig_file(kc, boot))
+		return;
 	if (!path_exists("/proc/config.gz")) {
+		if (env && *env && kconfig_file(kc, env))
+			return;
 		snprintf(kc->reason, sizeof(kc->reason),
-			 "no /boot/config-%s and no /proc/config.gz (CONFIG_IKCONFIG_PROC)",
-			 release);
+			 "no /boot/config-%s and no /proc/config.gz (CONFIG_IKCONFIG_PROC)%s",
+			 release, env && *env ? "; DMABENCH_KCONFIG unreadable" : "");
 		return;
 	}
 	f = popen("zcat /proc/config.gz 2>/dev/null", "r");
@@ -124,9 +152,45 @@ static void kconfig_collect(struct kconfig *kc, const char *release)
 	if (status != 0 || kc->n == 0) {
 		snprintf(kc->reason, sizeof(kc->reason),
 			 "zcat /proc/config.gz failed");
+		kc->sha256[0] = '\0';
 		return;
 	}
 	snprintf(kc->file, sizeof(kc->file), "/proc/config.gz");
+}
+
+/*
+ * The compiler and linker that built the kernel, from /proc/version:
+ * "Linux version REL (BUILDER) (COMPILER, LINKER) #1 ...".  The second
+ * parenthesised group, split at its first ", " outside parentheses.
+ * Returns 0, or -EINVAL when the line is not of that form.
+ */
+int proc_version_tools(const char *pv, char *cc, size_t cclen, char *ld,
+		       size_t ldlen)
+{
+	const char *p = pv, *start = NULL, *comma = NULL;
+	int depth = 0, group = 0;
+
+	cc[0] = ld[0] = '\0';
+	for (; *p; p++) {
+		if (*p == '(') {
+			if (depth++ == 0 && ++group == 2)
+				start = p + 1;
+		} else if (*p == ')' && depth > 0) {
+			if (--depth == 0 && start)
+				break;
+		} else if (start && depth == 1 && !comma && p[0] == ',' &&
+			   p[1] == ' ') {
+			comma = p;
+		}
+	}
+	if (!start || !*p)
+		return -EINVAL;
+	if (!comma)
+		comma = p;
+	snprintf(cc, cclen, "%.*s", (int)(comma - start), start);
+	if (comma < p)
+		snprintf(ld, ldlen, "%.*s", (int)(p - comma - 2), comma + 2);
+	return cc[0] ? 0 : -EINVAL;
 }
 
 /* Is word one of the space-separated words of list? */
@@ -223,6 +287,8 @@ void sysinfo_collect(struct sys_info *si)
 	}
 	if (read_text("/proc/version", si->proc_version, sizeof(si->proc_version)))
 		snprintf(si->proc_version, sizeof(si->proc_version), "unknown");
+	proc_version_tools(si->proc_version, si->compiler, sizeof(si->compiler),
+			   si->linker, sizeof(si->linker));
 	if (read_text("/proc/cmdline", si->cmdline, sizeof(si->cmdline)))
 		snprintf(si->cmdline, sizeof(si->cmdline), "unknown");
 	if (read_text(CLOCKSOURCE, si->clocksource, sizeof(si->clocksource)))

@@ -16,6 +16,7 @@ struct kconfig_opt {
 struct kconfig {
 	char file[128];		/* where the options were read, "" if not */
 	char reason[160];	/* why not */
+	char sha256[65];	/* of the whole file, "" if not read */
 	struct kconfig_opt *opt;
 	size_t n;
 };
@@ -24,6 +25,8 @@ struct sys_info {
 	char release[65];
 	char version[65];
 	char proc_version[512];
+	char compiler[160];	/* from /proc/version, "" if not named */
+	char linker[160];
 	char cmdline[4096];
 	char cpu_model[128];
 	long cpu_count;
@@ -42,5 +45,7 @@ void sysinfo_collect(struct sys_info *si);
 void sysinfo_free(struct sys_info *si);
 bool kconfig_selected(const char *name);
 int kconfig_parse_line(char *line, char **name, char **value);
+int proc_version_tools(const char *pv, char *cc, size_t cclen, char *ld,
+		       size_t ldlen);
 
 #endif

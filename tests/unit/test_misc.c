@@ -8,6 +8,7 @@
 #include "names.h"
 #include "progress.h"
 #include "results.h"
+#include "sha256.h"
 #include "sysinfo.h"
 #include "tap.h"
 #include "util.h"
@@ -53,6 +54,51 @@ static void kconfig(void)
 	ok(!kconfig_selected("CONFIG_EXT4_FS"), "EXT4_FS dropped");
 }
 
+static void hash(const char *in, size_t reps, const char *want, const char *what)
+{
+	struct sha256 h;
+	char hex[65];
+
+	sha256_init(&h);
+	for (size_t i = 0; i < reps; i++)
+		sha256_update(&h, in, strlen(in));
+	sha256_hex(&h, hex);
+	is_str(hex, want, what);
+}
+
+static void config_hash(void)
+{
+	/* FIPS 180-4 examples; 56 and 64 bytes cross the padding's edges. */
+	hash("", 1, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	     "sha256 of nothing");
+	hash("abc", 1, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	     "sha256 of abc");
+	hash("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+	     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+	     "sha256 of 56 bytes");
+	hash("a", 1000000,
+	     "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+	     "sha256 of a million a, one byte at a time");
+}
+
+static void compiler(void)
+{
+	char cc[160], ld[160];
+
+	ok(!proc_version_tools("Linux version 7.3.4+deb13-amd64 (debian-kernel@lists.debian.org) (x86_64-linux-gnu-gcc-14 (Debian 14.2.0-19) 14.2.0, GNU ld (GNU Binutils for Debian) 2.44) #1 SMP PREEMPT_DYNAMIC Debian 7.3.4-1~bpo13+1 (2026-11-20)\n",
+				cc, sizeof(cc), ld, sizeof(ld)) &&
+	   !strcmp(cc, "x86_64-linux-gnu-gcc-14 (Debian 14.2.0-19) 14.2.0") &&
+	   !strcmp(ld, "GNU ld (GNU Binutils for Debian) 2.44"),
+	   "Debian's /proc/version: compiler and linker");
+	ok(!proc_version_tools("Linux version 7.3.4-lab (root@host) (gcc (Debian 14.2.0-19) 14.2.0, GNU ld (GNU Binutils for Debian) 2.44) #1 SMP PREEMPT_DYNAMIC Fri Dec  4 14:50:00 UTC 2026\n",
+				cc, sizeof(cc), ld, sizeof(ld)) &&
+	   !strcmp(cc, "gcc (Debian 14.2.0-19) 14.2.0"),
+	   "a lab build's /proc/version: compiler");
+	ok(proc_version_tools("Linux version 1.0 (someone)", cc, sizeof(cc),
+			      ld, sizeof(ld)) != 0 && !cc[0],
+	   "no compiler named: refused");
+}
+
 static void expectations(void)
 {
 	is_int(path_expected_observed(PATH_IOMMU_LAZY, DMABENCH_API_PHYS),
@@ -84,5 +130,7 @@ void test_misc(void)
 	command_line();
 	durations();
 	kconfig();
+	config_hash();
+	compiler();
 	expectations();
 }
