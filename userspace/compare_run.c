@@ -93,6 +93,7 @@ static int load_boots(struct cmp_run *run, struct json_span boots)
 
 		json_index(boots, i, &b);
 		str_at(b, "kernel.release", cb->release, sizeof(cb->release));
+		str_at(b, "kernel.version", cb->version, sizeof(cb->version));
 		str_at(b, "cpu.model", cb->cpu, sizeof(cb->cpu));
 		if (!json_get(b, "module", &v))
 			cb->tsc_khz = u64_at(v, "tsc_khz");
