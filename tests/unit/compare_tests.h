@@ -7,5 +7,6 @@
 
 void test_cmpstats(void);
 void test_compare(void);
+void test_attrib(void);
 
 #endif
