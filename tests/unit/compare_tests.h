@@ -8,5 +8,6 @@
 void test_cmpstats(void);
 void test_compare(void);
 void test_attrib(void);
+void test_verdict(void);
 
 #endif

@@ -21,6 +21,7 @@ int main(void)
 	test_cmpstats();
 	test_compare();
 	test_attrib();
+	test_verdict();
 	test_rdma();
 	test_sysprof();
 	test_fio();
