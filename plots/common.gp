@@ -11,6 +11,7 @@ set tics nomirror
 set key noenhanced
 # One colour per api, the same in every plot.
 api_color(a) = a eq 'page' ? '#1f77b4' : a eq 'phys' ? '#d62728' : \
+    a eq 'phys_page' ? '#8c564b' : \
     a eq 'single' ? '#2ca02c' : a eq 'resource' ? '#9467bd' : \
     a eq 'iova' ? '#ff7f0e' : '#7f7f7f'
 # One colour per path.
