@@ -100,7 +100,8 @@ static int report(const struct compare *c, FILE *out)
 		break;
 	}
 	/* the csv holds one table: the attribution is --attribution's */
-	if (c->o.format != CMP_CSV && cmp_has_traces(c)) {
+	if (c->o.format != CMP_CSV && !c->o.no_attribution &&
+	    cmp_has_traces(c)) {
 		int err = cmp_print_attribution(c, out);
 
 		if (err)

@@ -39,6 +39,7 @@ struct cmp_opts {
 	bool workloads;			/* --workloads: those only */
 	bool attribution;		/* --attribution: that only */
 	bool summary;			/* --summary: that only */
+	bool no_attribution;		/* --no-attribution */
 	unsigned int ops, paths;	/* filters: bit per name, 0 all */
 	const char *apis;		/* --api: a comma list, NULL all */
 };

@@ -74,12 +74,13 @@ const char cmp_usage[] =
 "  --attribution     only the attribution of the traced calls (the only\n"
 "                    way to get it as csv); both sides need a trace.csv\n"
 "  --summary         only the summary (text, csv or md)\n"
+"  --no-attribution  the text or md report without the attribution\n"
 "  -h, --help        this text\n";
 
 enum {
 	OPT_WITHIN = 256, OPT_A, OPT_B, OPT_OP, OPT_PATH, OPT_API, OPT_FORMAT,
 	OPT_BOOTSTRAP, OPT_SEED, OPT_THRESHOLD, OPT_ALPHA, OPT_CROSS,
-	OPT_WORKLOADS, OPT_ATTRIBUTION, OPT_SUMMARY,
+	OPT_WORKLOADS, OPT_ATTRIBUTION, OPT_SUMMARY, OPT_NO_ATTRIBUTION,
 };
 
 static const struct option options[] = {
@@ -98,6 +99,7 @@ static const struct option options[] = {
 	{ "workloads",	no_argument,	   NULL, OPT_WORKLOADS },
 	{ "attribution", no_argument,	   NULL, OPT_ATTRIBUTION },
 	{ "summary",	no_argument,	   NULL, OPT_SUMMARY },
+	{ "no-attribution", no_argument,   NULL, OPT_NO_ATTRIBUTION },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -245,6 +247,9 @@ static int one_opt(int c, const char *arg, struct cmp_opts *o)
 	case OPT_SUMMARY:
 		o->summary = true;
 		return 0;
+	case OPT_NO_ATTRIBUTION:
+		o->no_attribution = true;
+		return 0;
 	}
 	return -1;
 }
@@ -254,6 +259,10 @@ static int check_opts(struct cmp_opts *o, int npos)
 {
 	if (o->workloads + o->attribution + o->summary > 1) {
 		warnx("--workloads, --attribution and --summary each print one part: choose one");
+		return -1;
+	}
+	if (o->attribution && o->no_attribution) {
+		warnx("--attribution and --no-attribution: choose one");
 		return -1;
 	}
 	if (o->within && o->workloads) {

@@ -338,6 +338,11 @@ static void clones(void)
 	   "--op and --path filter the blocks");
 	ok(out && !strstr(out, "Summary"), "--attribution: that part only");
 	free(out);
+	is_int(run(&out, "--no-attribution", fixture(DA), fixture(SA), NULL),
+	       0, "--no-attribution");
+	ok(out && strstr(out, "Summary") && !strstr(out, "Attribution"),
+	   "--no-attribution: the report without it");
+	free(out);
 }
 
 static void md(void)
