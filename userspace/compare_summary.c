@@ -3,10 +3,10 @@
  * dmabench compare: the summary that leads a report.  One line per
  * group of points (an api on a path; with --within, a path): both
  * medians of map+unmap (op pair) at the reference point, 4 KiB
- * to_device, their change and verdict; then how the group's other sizes
- * and directions went: "same at all 15 sizes x dirs" when every median
- * is equal on both sides, else at how many they differ.  The full
- * tables follow, and the CSV holds every point.
+ * to_device, their change and verdict, and how the group's sizes and
+ * directions went: "same at all 15" when every median is equal on both
+ * sides, a group folded into one line, else "differ 12 of 15".  The
+ * full tables follow, and the CSV holds every point.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,16 +55,14 @@ static size_t lines(const struct compare *c, struct line *l)
 	return n;
 }
 
+/* How the group's pair points went, in at most 17 characters. */
 static void across(char *buf, size_t size, const struct line *l)
 {
 	if (l->equal == l->points)
-		snprintf(buf, size, "same at all %zu sizes x dirs", l->points);
-	else if (!l->equal)
-		snprintf(buf, size, "differs at all %zu sizes x dirs",
-			 l->points);
+		snprintf(buf, size, "same at all %zu", l->points);
 	else
-		snprintf(buf, size, "differs at %zu of %zu sizes x dirs",
-			 l->points - l->equal, l->points);
+		snprintf(buf, size, "differ %zu of %zu", l->points - l->equal,
+			 l->points);
 }
 
 static void values(const struct line *l, char (*v)[16])
@@ -82,30 +80,35 @@ static void values(const struct line *l, char (*v)[16])
 	snprintf(v[3], 16, "%s", cmp_verdict_names[st->verdict]);
 }
 
-/* 2 + 30 + 1 + 9 + 1 + 9 + 1 + 8 + 1 + 7 = 69 columns */
-#define ROW	"  %-30s %9s %9s %8s %s"
+/* 2 + 24 + 1 + 8 + 1 + 8 + 1 + 8 + 1 + 7 + 1 + 17 = 79 columns */
+#define ROW	"  %-24s %8s %8s %8s %-7s %s"
 
 static void text(const struct compare *c, FILE *f, const struct line *l,
 		 size_t n)
 {
 	char v[4][16], fold[64];
+	bool missing = false;
 
-	cmp_line(f, "Summary: median %s of map+unmap (op pair) at 4K to_dev",
+	cmp_line(f, "Summary: median %s of map+unmap (op pair) at 4K to_dev; last,",
 		 c->runs[0][0].unit[0] ? c->runs[0][0].unit : "figures");
+	cmp_line(f, "at how many of the group's sizes x dirs the medians differ");
 	cmp_line(f, ROW, c->o.within ? "path" : "api on path",
-		 cmp_side_name(c, 0), cmp_side_name(c, 1), "change", "verdict");
+		 cmp_side_name(c, 0), cmp_side_name(c, 1), "change", "verdict",
+		 "sizes x dirs");
 	for (size_t i = 0; i < n; i++) {
 		values(&l[i], v);
 		across(fold, sizeof(fold), &l[i]);
-		if (strlen(l[i].group) > 30) {
+		missing |= !l[i].ref;
+		if (strlen(l[i].group) > 24) {
 			cmp_line(f, "  %s", l[i].group);
-			cmp_line(f, ROW, "", v[0], v[1], v[2], v[3]);
+			cmp_line(f, ROW, "", v[0], v[1], v[2], v[3], fold);
 		} else {
-			cmp_line(f, ROW, l[i].group, v[0], v[1], v[2], v[3]);
+			cmp_line(f, ROW, l[i].group, v[0], v[1], v[2], v[3],
+				 fold);
 		}
-		cmp_line(f, "    %s%s", fold, l[i].ref ? "" :
-			 " (no 4K to_dev point)");
 	}
+	if (missing)
+		cmp_line(f, "  (-: the group has no 4K to_dev pair point)");
 	if (!n)
 		cmp_line(f, "  no map+unmap (pair) point compared");
 }
@@ -118,7 +121,7 @@ static void md(const struct compare *c, FILE *f, const struct line *l,
 	fprintf(f, "**Summary**: median %s of map+unmap (op pair) at 4 KiB "
 		"to_device; the full table follows.\n\n",
 		c->runs[0][0].unit[0] ? c->runs[0][0].unit : "figures");
-	fprintf(f, "| %s | %s | %s | change | verdict | other sizes x dirs |\n",
+	fprintf(f, "| %s | %s | %s | change | verdict | sizes x dirs |\n",
 		c->o.within ? "path" : "api on path", cmp_side_name(c, 0),
 		cmp_side_name(c, 1));
 	fputs("|---|---:|---:|---:|---|---|\n", f);
