@@ -34,7 +34,9 @@ static int load_side(struct compare *c, int side)
 			err = -E2BIG;
 			break;
 		}
-		err = cmp_load_run(&c->runs[side][c->nruns[side]++], item);
+		/* the attribution needs traces, not summaries */
+		err = cmp_load_run_opt(&c->runs[side][c->nruns[side]++], item,
+				       !c->o.attribution);
 	}
 	if (!err && !c->nruns[side]) {
 		warnx("'%s': name a run directory", c->o.run[side]);

@@ -136,6 +136,7 @@ bool cmp_api_wanted(const struct cmp_opts *o, const char *api);
 
 /* compare_run.c */
 int cmp_load_run(struct cmp_run *run, const char *dir);
+int cmp_load_run_opt(struct cmp_run *run, const char *dir, bool need_summary);
 void cmp_free_run(struct cmp_run *run);
 int cmp_read_samples(const struct cmp_run *run, const struct cmp_row *row,
 		     double **v, size_t *n);

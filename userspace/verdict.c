@@ -39,7 +39,7 @@ int vd_load(struct verdict *v)
 
 		if (!r->dir)
 			continue;
-		err = cmp_load_run(&r->meta, r->dir);
+		err = cmp_load_run_opt(&r->meta, r->dir, false);
 		if (err)
 			return err;
 		err = at_load(&r->trace, r->dir);

@@ -398,6 +398,19 @@ static void refusals(void)
 	is_int(run(&out, "--within", dir, "--a", "page", "--b", "Phys!", NULL),
 	       1, "an api name that is no name refused");
 	free(out);
+	/* a run that holds traces only (make vm-trace) */
+	snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s/traces' && rm '%s/traces/summary.csv'",
+		 fixture(DB), tmp, tmp);
+	ok(system(cmd) == 0, "a copy of a run without summary.csv");
+	snprintf(dir, sizeof(dir), "%s/traces", tmp);
+	is_int(run(&out, "--attribution", fixture(DA), dir, NULL), 0,
+	       "--attribution needs no summary.csv");
+	ok(out && strstr(out, "page on direct, 4K to_dev, map: A 90, B 170"),
+	   "and attributes from the traces");
+	free(out);
+	is_int(run(&out, fixture(DA), dir, NULL), 1,
+	       "the tables still need summary.csv");
+	free(out);
 	remove_tree(tmp);
 }
 
