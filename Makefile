@@ -8,10 +8,10 @@
 #                       default, RDMA on request)
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
 #                       both kernels in the lab, compared, plotted, reported
-#   make publish [STEPS=debian,src,within,cpu,verdict,install] [DRY=1]
-#                       regenerate results/published/: Debian 6.12 against
-#                       7.3, the same-config builds, page against phys, a
-#                       CPU-model run, VERDICT.md (lab/publish.sh --help)
+#   make publish        regenerate results/published/ (6.12 against 7.3)
+#                       [STEPS=debian,src,within,cpu,verdict,install]
+#                       [DRY=1]: and the same-config builds, page against
+#                       phys, a CPU-model run, VERDICT.md (lab/publish.sh)
 #   make verdict DA=<run> DB=<run> SA=<run> SB=<run> [CPU_RUN=<run>]
 #                       VERDICT.md from four traced runs (dmabench verdict)
 #   make plots RUN=<run> [BASE=<run>]    gnuplot images into <run>/plots/
@@ -66,6 +66,7 @@ verdict: userspace
 	@test -n "$(DA)" -a -n "$(DB)" -a -n "$(SA)" -a -n "$(SB)" || { echo "usage: make verdict DA=<run> DB=<run> SA=<run> SB=<run> [CPU_RUN=<run>] [OUT=VERDICT.md]" >&2; exit 2; }
 	userspace/dmabench verdict --da "$(DA)" --db "$(DB)" --sa "$(SA)" --sb "$(SB)" \
 		$(if $(CPU_RUN),--cpu "$(CPU_RUN)") --out "$(or $(OUT),VERDICT.md)"
+.PHONY: verdict
 
 plots:
 	@test -n "$(RUN)" || { echo "usage: make plots RUN=<run> [BASE=<run>]" >&2; exit 2; }
@@ -100,5 +101,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: bench test vm-bench vm-compare publish verdict plots report module userspace clean \
+.PHONY: bench test vm-bench vm-compare publish plots report module userspace clean \
 	nvme fio rdma nvmeof

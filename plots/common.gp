@@ -11,9 +11,8 @@ set tics nomirror
 set key noenhanced
 # One colour per api, the same in every plot.
 api_color(a) = a eq 'page' ? '#1f77b4' : a eq 'phys' ? '#d62728' : \
-    a eq 'phys_page' ? '#8c564b' : \
     a eq 'single' ? '#2ca02c' : a eq 'resource' ? '#9467bd' : \
-    a eq 'iova' ? '#ff7f0e' : '#7f7f7f'
+    a eq 'iova' ? '#ff7f0e' : a eq 'phys_page' ? '#8c564b' : '#7f7f7f'
 # One colour per path.
 path_color(p) = p eq 'direct' ? '#1f77b4' : p eq 'swiotlb' ? '#ff7f0e' : \
     p eq 'iommu-strict' ? '#2ca02c' : p eq 'iommu-lazy' ? '#d62728' : \

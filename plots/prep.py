@@ -22,10 +22,7 @@ import math
 import os
 import sys
 
-# The apis in the order plots list them; an api not named here (a run of
-# a newer dmabench) follows, by name: no api is left out for its name.
 APIS = ["page", "phys", "phys_page", "single", "resource", "iova"]
-# Those drawn against size and threads: the page and phys readings.
 SIZE_APIS = ["page", "phys", "phys_page"]
 PATHS = ["direct", "swiotlb", "iommu-strict", "iommu-lazy", "iommu-identity"]
 EMULATED = "emulated (QEMU TCG, instruction counts)"

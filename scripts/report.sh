@@ -218,9 +218,9 @@ rel=$(release "$run")
 	echo
 	echo "Cost of the Linux DMA mapping API on its hot path, measured by"
 	echo "dmabench: one map and unmap (op \`pair\`) of each api"
-	echo "(\`page\` = dma_map_page_attrs, \`phys\` = dma_map_phys, \`phys_page\`"
-	echo "= page_to_phys then dma_map_phys, \`single\`, \`resource\`, \`iova\`) on"
-	echo "each DMA path (direct, swiotlb,"
+	echo "(\`page\` = dma_map_page_attrs, \`phys\` = dma_map_phys,"
+	echo "\`phys_page\` = page_to_phys then dma_map_phys, \`single\`,"
+	echo "\`resource\`, \`iova\`) on each DMA path (direct, swiotlb,"
 	echo "iommu-strict, iommu-lazy, iommu-identity)."
 	echo
 	echo "## The answer first"

@@ -48,6 +48,7 @@ struct cmp_boot {
 	char release[128];
 	char version[192];		/* kernel.version */
 	char cpu[128];
+	char qemu_cpu[64];		/* cpu_model: the lab's -cpu, or "" */
 	uint64_t tsc_khz;		/* the module's; 0 if not recorded */
 };
 

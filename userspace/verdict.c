@@ -230,6 +230,18 @@ static void fmt_total(char *buf, size_t size, const struct verdict *v,
 		snprintf(buf, size, "-");
 }
 
+/* A run's CPU model: the lab's -cpu if recorded, else the CPU's name. */
+static void model_of(const struct cmp_run *r, char *buf, size_t size)
+{
+	const struct cmp_boot *b = r->nboots ? &r->boots[0] : NULL;
+
+	if (b && b->qemu_cpu[0])
+		snprintf(buf, size, "-cpu %s, %s", b->qemu_cpu,
+			 b->cpu[0] ? b->cpu : "?");
+	else
+		snprintf(buf, size, "%s", b && b->cpu[0] ? b->cpu : "?");
+}
+
 static void header(const struct verdict *v, FILE *f)
 {
 	char text[600];
@@ -242,7 +254,7 @@ static void header(const struct verdict *v, FILE *f)
 		const struct vd_run *r = &v->r[i];
 		const struct cmp_boot *b = r->meta.nboots ? &r->meta.boots[0] :
 					   NULL;
-		char first[16];
+		char first[16], qemu[96];
 
 		if (!r->dir)
 			continue;
@@ -250,11 +262,28 @@ static void header(const struct verdict *v, FILE *f)
 		wrapped(f, first, "        ", what[i]);
 		snprintf(text, sizeof(text), "run %s", r->meta.name);
 		wrapped(f, "        ", "          ", text);
-		snprintf(text, sizeof(text), "kernel %s %s; CPU %s%s",
+		qemu[0] = '\0';
+		if (b && b->qemu_cpu[0])
+			snprintf(qemu, sizeof(qemu), " (QEMU -cpu %s)",
+				 b->qemu_cpu);
+		snprintf(text, sizeof(text), "kernel %s %s; CPU %s%s%s",
 			 b ? b->release : "?", b ? b->version : "",
-			 b && b->cpu[0] ? b->cpu : "?",
+			 b && b->cpu[0] ? b->cpu : "?", qemu,
 			 r->meta.emulated ? ", emulated" : "");
 		wrapped(f, "        ", "          ", text);
+	}
+	for (int i = VD_DB; i <= VD_SB; i++) {
+		char m0[256], m1[256];
+
+		model_of(&v->r[VD_DA].meta, m0, sizeof(m0));
+		model_of(&v->r[i].meta, m1, sizeof(m1));
+		if (!strcmp(m0, m1))
+			continue;
+		snprintf(text, sizeof(text),
+			 "WARNING: DA and %s ran on different CPU models (%s; %s): the attribution mixes code and model.",
+			 vd_labels[i], m0, m1);
+		wrapped(f, "", "  ", text);
+		break;
 	}
 	fputc('\n', f);
 	snprintf(text, sizeof(text),
@@ -273,7 +302,9 @@ static void legend(FILE *f)
 	cmp_line(f, "      the functions in DMA-mapping code (dmabench's dmasyms.c), minus W");
 	cmp_line(f, "  So  the deltas SA -> SB of all other functions, the largest named");
 	cmp_line(f, "  C   Debian's configuration against the shared one:");
-	cmp_line(f, "      (T(DB) - T(DA)) - (T(SB) - T(SA))");
+	cmp_line(f, "      (T(DB) - T(DA)) - (T(SB) - T(SA)); it also holds whatever else");
+	cmp_line(f, "      differs between Debian's builds and the shared ones (toolchain,");
+	cmp_line(f, "      build options)");
 	cmp_line(f, "so that W + Sd + So + C = T(DB) - T(DA) exactly; every sum is checked.");
 }
 
@@ -403,13 +434,14 @@ static void cpu_model(const struct verdict *v, FILE *f, const char **paths,
 	const struct cmp_run *db = &v->r[VD_DB].meta, *cm = &v->r[VD_CPU].meta;
 	const char *rel[2] = { db->nboots ? db->boots[0].release : "?",
 			       cm->nboots ? cm->boots[0].release : "?" };
-	char text[1200];
+	char text[1200], model[2][256];
 
+	model_of(db, model[0], sizeof(model[0]));
+	model_of(cm, model[1], sizeof(model[1]));
 	fputc('\n', f);
 	snprintf(text, sizeof(text),
 		 "CPU model: DB (%s) against CPU (%s), traced totals per api and op:",
-		 db->nboots ? db->boots[0].cpu : "?",
-		 cm->nboots ? cm->boots[0].cpu : "?");
+		 model[0], model[1]);
 	wrapped(f, "", "  ", text);
 	if (strcmp(rel[0], rel[1])) {
 		snprintf(text, sizeof(text),
@@ -417,6 +449,9 @@ static void cpu_model(const struct verdict *v, FILE *f, const char **paths,
 			 rel[0], rel[1]);
 		wrapped(f, "  ", "    ", text);
 	}
+	if (!strcmp(model[0], model[1]))
+		wrapped(f, "  ", "    ",
+			"WARNING: both runs name the same CPU model: this compares a model with itself.");
 	for (size_t i = 0; i < np; i++) {
 		const char *apis[16];
 		size_t n = apis_of(v, paths[i], apis, ARRAY_SIZE(apis));

@@ -159,6 +159,7 @@ static void text(const struct verdict *v)
 	ok(strstr(buf, "  direct: changed: page map 170 -> 135 (-35)") &&
 	   strstr(buf, "  iommu-strict: unchanged: all 4 totals equal"),
 	   "CPU model: a line per path, changed or not");
+	ok(!strstr(buf, "WARNING"), "no warning: one model for DA..SB, another for CPU");
 	ok(mail_safe(buf, &worst), "ASCII, under 80 columns (longest %d)", worst);
 	free(buf);
 }
@@ -193,6 +194,34 @@ static void no_phys(char *tmp)
 		memmove(q, q + 4, strlen(q + 4) + 1);	/* "\n    x" -> " x" */
 	ok(buf && strstr(buf, "(SB has no phys: the wrapper not separated)"),
 	   "in short says so too");
+	free(buf);
+	vd_free(&v);
+}
+
+/* The CPU run in the place of SB: models differ, and the kernels. */
+static void warnings(void)
+{
+	struct verdict v;
+	char *buf = NULL;
+	size_t len;
+	FILE *f;
+
+	fixtures(&v, false);
+	v.r[VD_SB].dir = dirs[VD_CPU];
+	v.r[VD_CPU].dir = dirs[VD_DA];
+	if (!ok(!vd_load(&v), "loaded, CPU run as SB, DA as CPU")) {
+		vd_free(&v);
+		return;
+	}
+	f = open_memstream(&buf, &len);
+	vd_print(&v, f);
+	fclose(f);
+	for (char *q = buf; q && (q = strstr(q, "\n  ")) != NULL; )
+		memmove(q, q + 2, strlen(q + 2) + 1);	/* joined again */
+	ok(buf && strstr(buf, "WARNING: DA and SB ran on different CPU models"),
+	   "a model that differs among DA..SB is a warning");
+	ok(buf && strstr(buf, "WARNING: their kernels differ (7.3.4+deb13-amd64, 6.12.117+deb13-amd64)"),
+	   "a CPU run of another kernel is a warning");
 	free(buf);
 	vd_free(&v);
 }
@@ -234,6 +263,7 @@ void test_verdict(void)
 	if (!ok(mkdtemp(tmp), "temporary directory"))
 		return;
 	no_phys(tmp);
+	warnings();
 	command(tmp);
 	remove_tree(tmp);
 }

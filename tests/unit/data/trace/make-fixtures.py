@@ -170,19 +170,20 @@ RUNS = {
     "da": ("20261204-101500-6.12.117+deb13-amd64-d6a001",
            "6.12.117+deb13-amd64",
            "#1 SMP PREEMPT_DYNAMIC Debian 6.12.117-1 (2026-11-02)",
-           "QEMU Virtual CPU version 2.5+", DA),
+           "QEMU Virtual CPU version 2.5+", "qemu64", DA),
     "db": ("20261204-102000-7.3.4+deb13-amd64-d73002", "7.3.4+deb13-amd64",
            "#1 SMP PREEMPT_DYNAMIC Debian 7.3.4-1~bpo13+1 (2026-11-20)",
-           "QEMU Virtual CPU version 2.5+", DB),
+           "QEMU Virtual CPU version 2.5+", "qemu64", DB),
     "sa": ("20261204-103000-6.12.117-dmabench-5a6003", "6.12.117-dmabench",
            "#1 SMP PREEMPT_DYNAMIC (linux-source-6.12 6.12.117-1, configs/lab.config)",
-           "QEMU Virtual CPU version 2.5+", SA),
+           "QEMU Virtual CPU version 2.5+", "qemu64", SA),
     "sb": ("20261204-104000-7.3.4-dmabench-5b7004", "7.3.4-dmabench",
            "#1 SMP PREEMPT_DYNAMIC (linux-source-7.3 7.3.4-1~bpo13+1, configs/lab.config)",
-           "QEMU Virtual CPU version 2.5+", SB),
+           "QEMU Virtual CPU version 2.5+", "qemu64", SB),
     "cpu": ("20261204-105000-7.3.4+deb13-amd64-c73005", "7.3.4+deb13-amd64",
             "#1 SMP PREEMPT_DYNAMIC Debian 7.3.4-1~bpo13+1 (2026-11-20)",
-            "Intel Core Processor (Skylake, IBRS)", CPU),
+            "Intel Core Processor (Skylake, IBRS)", "max,vendor=GenuineIntel",
+            CPU),
 }
 
 SUMMARY_HEADER = ("api,path,size,dir,threads,op,unit,n,min,median,p90,p99,max,"
@@ -198,7 +199,7 @@ def inclusive(body):
     return total
 
 
-def write(key, name, release, version, cpu, traces):
+def write(key, name, release, version, cpu, qemu_cpu, traces):
     run = os.path.join(HERE, name)
     os.makedirs(os.path.join(run, "samples", "boot0"), exist_ok=True)
     meta = {
@@ -207,6 +208,7 @@ def write(key, name, release, version, cpu, traces):
         "emulated": True,
         "boots": [{"kernel": {"release": release, "version": version},
                    "cpu": {"model": cpu, "count": 1},
+                   "cpu_model": qemu_cpu,
                    "module": {"tsc_khz": 1000000}}],
     }
     with open(os.path.join(run, "meta.json"), "w") as f:
@@ -261,5 +263,5 @@ def write(key, name, release, version, cpu, traces):
         w.writerows(rows)
 
 
-for key, (name, release, version, cpu, traces) in RUNS.items():
-    write(key, name, release, version, cpu, traces)
+for key, (name, release, version, cpu, qemu_cpu, traces) in RUNS.items():
+    write(key, name, release, version, cpu, qemu_cpu, traces)
