@@ -2,10 +2,10 @@
 # Run the same matrix on two kernels in the VM lab and compare them: the
 # table (text for a mail, CSV, Markdown; the NVMe and RDMA workloads after
 # the microbenchmark, and as a CSV of their own), the plots and the report,
-# in the second kernel's run directory.  Both kernels are traced too
-# (lab/vm-bench.sh --trace page,phys,phys_page) where vm-bench can, and
-# the attribution of the traced calls, per op, is written beside the
-# comparison (compare-<A>-attribution.txt, .csv, .md).
+# in the second kernel's run directory.  With --icount both kernels are
+# traced too (lab/vm-bench.sh --trace page,phys,phys_page, where vm-bench
+# has it), and the attribution of the traced calls, per op, is written
+# beside the comparison (compare-<A>-attribution.txt, .csv, .md).
 #
 # Usage: lab/vm-compare.sh A B [--no-trace] [vm-bench options...]
 #   A, B        Debian series (6.12, 7.3, ...), src:SERIES or kernel build
@@ -25,25 +25,31 @@ a=$1
 b=$2
 shift 2
 trace=1
+icount=0
 args=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--no-trace) trace=0 ;;
+	--icount) icount=1; args+=("$1") ;;
 	--) args+=("$@"); break ;;
 	*) args+=("$1") ;;
 	esac
 	shift
 done
 
-# Traces come from lab/vm-bench.sh --trace (branch trace).  Until that
-# option exists, say so and compare without them.
+# Traces come from lab/vm-bench.sh --trace (branch trace), which counts
+# instructions and so needs --icount.  Where either is missing, say so
+# and compare without them.
 bench=()
 if [ "$trace" = 1 ]; then
-	if "$repo/lab/vm-bench.sh" --help | grep -q -- '--trace'; then
-		bench+=(--trace "page,phys,phys_page")
-	else
+	if ! "$repo/lab/vm-bench.sh" --help | grep -q -- '--trace'; then
 		echo "vm-compare: lab/vm-bench.sh has no --trace yet: no traces," \
 			"no attribution" >&2
+	elif [ "$icount" = 0 ]; then
+		echo "vm-compare: no traces without --icount (ICOUNT=1): no" \
+			"attribution" >&2
+	else
+		bench+=(--trace "page,phys,phys_page")
 	fi
 fi
 bench+=("${args[@]}")

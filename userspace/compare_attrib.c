@@ -271,10 +271,15 @@ static void print_text(const struct compare *c, FILE *f,
 
 	fputc('\n', f);
 	cmp_line(f, "Attribution: the instructions of one traced call, by function");
-	snprintf(text, sizeof(text),
-		 "Traced: every instruction of one marked call, from the call to its return, named by the function it ran in (trace.csv of %s for %s, of %s for %s).",
-		 trace_name(c, 0), cmp_side_name(c, 0), trace_name(c, 1),
-		 cmp_side_name(c, 1));
+	if (c->o.within)
+		snprintf(text, sizeof(text),
+			 "Traced: every instruction of one marked call, from the call to its return, named by the function it ran in (trace.csv of %s).",
+			 trace_name(c, 0));
+	else
+		snprintf(text, sizeof(text),
+			 "Traced: every instruction of one marked call, from the call to its return, named by the function it ran in (trace.csv of %s for %s, of %s for %s).",
+			 trace_name(c, 0), cmp_side_name(c, 0),
+			 trace_name(c, 1), cmp_side_name(c, 1));
 	text_note(f, text);
 	for (size_t i = 0; i < n; i++)
 		text_block(c, f, &b[i]);
