@@ -219,6 +219,8 @@ static void kernels(void)
 	   "summary: page on direct 164 -> 284, slower, at both sizes");
 	ok(strstr(out, "  single on direct              240      240    +0.0% same    same at all 2\n"),
 	   "summary: a group equal everywhere folds into one line");
+	ok(strstr(out, "  phys on direct                  -      246        - -       only in B\n"),
+	   "summary: a group only B has, with B's median");
 	ok(strstr(out, "\npage on direct\n   size dir") &&
 	   strstr(out, "\nAttribution:") > strstr(out, "\npage on direct\n   size dir"),
 	   "the full table stays, the attribution after it");
@@ -364,9 +366,10 @@ static void md(void)
 	is_int(run(&out, "--summary", "--format", "csv", fixture(DA),
 		   fixture(DB), NULL), 0, "--summary --format csv");
 	ok(out && strstr(out, "page on direct,164,284,73.") &&
-	   strstr(out, "single on direct,240,240,0,same,2,2\n"),
+	   strstr(out, "single on direct,240,240,0,same,2,2,\n") &&
+	   strstr(out, "phys on direct,,246,,,0,0,only in B\n"),
 	   "csv summary");
-	if (out && !strstr(out, "single on direct,240,240,0,same,2,2\n"))
+	if (out && !strstr(out, "single on direct,240,240,0,same,2,2,\n"))
 		tap_diag("%s", out);
 	free(out);
 }
