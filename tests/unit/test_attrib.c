@@ -414,6 +414,19 @@ static void refusals(void)
 	is_int(run(&out, fixture(DA), dir, NULL), 1,
 	       "the tables still need summary.csv");
 	free(out);
+	/* a batch group: in the tables, counted under the summary */
+	snprintf(cmd, sizeof(cmd),
+		 "cp -r '%s' '%s/batch' && echo 'page,direct,4096,to_device,1,pair,instructions,25,250,250,250,250,250,250,12,238,1,0,0,direct,ok,,0,samples/boot0/page-direct-4096-to_device.csv,batch,16,16' >> '%s/batch/summary.csv'",
+		 fixture(DB), tmp, tmp);
+	ok(system(cmd) == 0, "a copy of a run with a batch group");
+	snprintf(dir, sizeof(dir), "%s/batch", tmp);
+	is_int(run(&out, "--op", "pair", fixture(DB), dir, NULL), 0,
+	       "compare with a batch group");
+	ok(out && strstr(out, "  and 1 group of batches, threads, offsets: in the tables\n") &&
+	   strstr(out, "page on direct, pattern batch, batch 16, working set 16") >
+	   strstr(out, "\nA:        kernel"),
+	   "summary: plain groups only, the batch group further down");
+	free(out);
 	remove_tree(tmp);
 }
 
