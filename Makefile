@@ -21,6 +21,11 @@
 #                       fragments CONFIG names), cached; prints the tree.
 #                       KERNEL=src:7.3 (src:7.3+debug) boots it
 #   make publish        regenerate results/published/ (6.12 against 7.3)
+#                       [STEPS=debian,src,within,cpu,verdict,install]
+#                       [DRY=1]: and the same-config builds, page against
+#                       phys, a CPU-model run, VERDICT.md (lab/publish.sh)
+#   make verdict DA=<run> DB=<run> SA=<run> SB=<run> [CPU_RUN=<run>]
+#                       VERDICT.md from four traced runs (dmabench verdict)
 #   make plots RUN=<run> [BASE=<run>]    gnuplot images into <run>/plots/
 #   make report RUN=<run> [BASE=<run>]   <run>/report.md
 #   make nvme DEV=/dev/nvme0n1 [ARGS=...] [RUN=<run>]
@@ -80,7 +85,13 @@ vm-kernel:
 	lab/kbuild.sh $(SRC) $(subst +, ,$(subst $(comma), ,$(CONFIG)))
 
 publish:
-	lab/publish.sh
+	lab/publish.sh $(if $(STEPS),--steps $(STEPS)) $(call flag,$(DRY),--dry-run)
+
+verdict: userspace
+	@test -n "$(DA)" -a -n "$(DB)" -a -n "$(SA)" -a -n "$(SB)" || { echo "usage: make verdict DA=<run> DB=<run> SA=<run> SB=<run> [CPU_RUN=<run>] [OUT=VERDICT.md]" >&2; exit 2; }
+	userspace/dmabench verdict --da "$(DA)" --db "$(DB)" --sa "$(SA)" --sb "$(SB)" \
+		$(if $(CPU_RUN),--cpu "$(CPU_RUN)") --out "$(or $(OUT),VERDICT.md)"
+.PHONY: verdict
 
 plots:
 	@test -n "$(RUN)" || { echo "usage: make plots RUN=<run> [BASE=<run>]" >&2; exit 2; }

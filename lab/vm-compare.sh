@@ -2,12 +2,17 @@
 # Run the same matrix on two kernels in the VM lab and compare them: the
 # table (text for a mail, CSV, Markdown; the NVMe and RDMA workloads after
 # the microbenchmark, and as a CSV of their own), the plots and the report,
-# in the second kernel's run directory.
+# in the second kernel's run directory.  With --icount both kernels are
+# traced too (lab/vm-bench.sh --trace page,phys,phys_page, where vm-bench
+# has it), and the attribution of the traced calls, per op, is written
+# beside the comparison (compare-<A>-attribution.txt, .csv, .md).
 #
-# Usage: lab/vm-compare.sh A B [vm-bench options...]
-#   A, B    Debian series (6.12, 7.3, ...) or kernel build trees, as for
-#           lab/vm-bench.sh --kernel; A is the base
-#   options as for lab/vm-bench.sh (--dma, --icount, --quick, --config, --out)
+# Usage: lab/vm-compare.sh A B [--no-trace] [vm-bench options...]
+#   A, B        Debian series (6.12, 7.3, ...), src:SERIES or kernel build
+#               trees, as for lab/vm-bench.sh --kernel; A is the base
+#   --no-trace  no traces, no attribution
+#   options as for lab/vm-bench.sh (--dma, --icount, --quick, --config,
+#   --out, -- dmabench micro options)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,12 +24,41 @@ fi
 a=$1
 b=$2
 shift 2
+trace=1
+icount=0
+args=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--no-trace) trace=0 ;;
+	--icount) icount=1; args+=("$1") ;;
+	--) args+=("$@"); break ;;
+	*) args+=("$1") ;;
+	esac
+	shift
+done
+
+# Traces come from lab/vm-bench.sh --trace (branch trace), which counts
+# instructions and so needs --icount.  Where either is missing, say so
+# and compare without them.
+bench=()
+if [ "$trace" = 1 ]; then
+	if ! "$repo/lab/vm-bench.sh" --help | grep -q -- '--trace'; then
+		echo "vm-compare: lab/vm-bench.sh has no --trace yet: no traces," \
+			"no attribution" >&2
+	elif [ "$icount" = 0 ]; then
+		echo "vm-compare: no traces without --icount (ICOUNT=1): no" \
+			"attribution" >&2
+	else
+		bench+=(--trace "page,phys,phys_page")
+	fi
+fi
+bench+=("${args[@]}")
 
 make -s -C "$repo/userspace"
 echo "vm-compare: kernel A ($a)" >&2
-run_a=$("$repo/lab/vm-bench.sh" --kernel "$a" "$@" | tail -n 1)
+run_a=$("$repo/lab/vm-bench.sh" --kernel "$a" "${bench[@]}" | tail -n 1)
 echo "vm-compare: kernel B ($b)" >&2
-run_b=$("$repo/lab/vm-bench.sh" --kernel "$b" "$@" | tail -n 1)
+run_b=$("$repo/lab/vm-bench.sh" --kernel "$b" "${bench[@]}" | tail -n 1)
 
 dmabench=$repo/userspace/dmabench
 for format in csv md; do
@@ -34,6 +68,12 @@ done
 if [ -s "$run_a/workload.csv" ] && [ -s "$run_b/workload.csv" ]; then
 	"$dmabench" compare --workloads --format csv "$run_a" "$run_b" \
 		>"$run_b/compare-$(basename "$run_a")-workloads.csv"
+fi
+if [ -s "$run_a/trace.csv" ] && [ -s "$run_b/trace.csv" ]; then
+	for format in text csv md; do
+		"$dmabench" compare --attribution --format "$format" "$run_a" \
+			"$run_b" >"$run_b/compare-$(basename "$run_a")-attribution.${format/text/txt}"
+	done
 fi
 "$dmabench" compare --op pair "$run_a" "$run_b" |
 	tee "$run_b/compare-$(basename "$run_a").txt"

@@ -23,7 +23,7 @@ import os
 import sys
 
 APIS = ["page", "phys", "phys_page", "single", "resource", "iova"]
-SIZE_APIS = ["page", "phys"]
+SIZE_APIS = ["page", "phys", "phys_page"]
 PATHS = ["direct", "swiotlb", "iommu-strict", "iommu-lazy", "iommu-identity"]
 EMULATED = "emulated (QEMU TCG, instruction counts)"
 TARGET_SIZE = 4096
@@ -167,14 +167,13 @@ def main():
     # --- page vs phys (and the others) at 4 KiB, op pair, to_device, 1 thread
     sel = {k: r for k, r in pts.items()
            if k[5] == "pair" and k[3] == "to_device" and k[4] == 1
-           and k[0] in APIS}
+           and k[0] != "none"}
     if not sel:
-        die("%s: no ok rows of op pair, dir to_device, 1 thread for %s"
-            % (run, "/".join(APIS)))
+        die("%s: no ok rows of op pair, dir to_device, 1 thread" % run)
     size = closest({k[2] for k in sel})
     sel = {k: r for k, r in sel.items() if k[2] == size}
     paths = path_list(sel)
-    apis = [a for a in APIS if any(k[0] == a for k in sel)]
+    apis = order({k[0] for k in sel}, APIS)
     have_ci = False
     with open(os.path.join(outdir, "pagephys.dat"), "w") as f:
         f.write("# path " + " ".join("%s %s_lo %s_hi" % (a, a, a)
@@ -204,18 +203,19 @@ def main():
            and k[0] in SIZE_APIS}
     names, blocks = [], []
     sizes = sorted({k[2] for k in sel})
+    sz_apis = [a for a in SIZE_APIS if any(k[0] == a for k in sel)]
     for p in path_list(sel):
         lines = []
         for s in sizes:
             cells = [str(s)]
-            for a in SIZE_APIS:
+            for a in sz_apis:
                 r = sel.get((a, p, s, "to_device", 1, "pair"))
                 cells += [fmt(x) for x in interval(r)[:3]] if r else \
                     ["?", "?", "?"]
             lines.append(" ".join(cells))
         names.append(p)
         blocks.append("# %s: size %s\n" % (p, " ".join(
-            "%s %s_lo %s_hi" % (a, a, a) for a in SIZE_APIS))
+            "%s %s_lo %s_hi" % (a, a, a) for a in sz_apis))
             + "\n".join(lines))
     if not blocks:
         die("%s: no page or phys rows of op pair to plot against size" % run)
@@ -224,6 +224,8 @@ def main():
     kinds.append("size")
     v["sz_names"] = " ".join(names)
     v["sz_n"] = len(names)
+    v["sz_apis"] = " ".join(sz_apis)
+    v["sz_na"] = len(sz_apis)
     v["sz_xtics"] = "set xtics (" + ", ".join(
         '"%s" %d' % (size_label(s), s) for s in sizes) + ")"
 
@@ -270,7 +272,7 @@ def main():
                         and r.get("op") == "pair"
                         and r.get("dir") == "to_device"
                         and r.get("threads", "1") == "1"
-                        and r.get("api_a") in APIS
+                        and r.get("api_a") not in (None, "", "none")
                         and r.get("api_a") == r.get("api_b")
                         and plain(dict(r, status="ok",
                                        median=r.get("median_a")),
@@ -295,7 +297,7 @@ def main():
             bpts = pick(brows)
             common = [k for k in pts if k in bpts and k[5] == "pair"
                       and k[3] == "to_device" and k[4] == 1
-                      and k[0] in APIS]
+                      and k[0] != "none"]
             if common:
                 csize = closest({k[2] for k in common})
                 for k in common:
@@ -307,7 +309,7 @@ def main():
                 how = "ratio of the summary medians; no interval"
         if ratio:
             rpaths = order({k[1] for k in ratio}, PATHS)
-            rapis = [a for a in APIS if any(k[0] == a for k in ratio)]
+            rapis = order({k[0] for k in ratio}, APIS)
             with open(os.path.join(outdir, "ratio.dat"), "w") as f:
                 f.write("# path " + " ".join("%s %s_lo %s_hi" % (a, a, a)
                                               for a in rapis) + "\n")

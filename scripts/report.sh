@@ -6,13 +6,20 @@ usage() {
 	cat <<'EOF'
 usage: scripts/report.sh RUN [BASE]
 
-Write RUN/report.md, a Markdown report of the dmabench run directory RUN:
-where the run comes from (kernel, command line, CPU, unit, clock,
-emulation, suite revision, date, from meta.json), the page vs phys table
-of 'dmabench compare --within RUN --a page --b phys --op pair', with BASE
-the kernel against kernel table of 'dmabench compare BASE RUN --op pair',
-and the images of RUN/plots/ (drawn first by scripts/plots.sh when
-RUN/plots/ is missing, or when BASE is given and there is no ratio image).
+Write RUN/report.md, a Markdown report of the dmabench run directory RUN.
+It begins with the answer: the summaries of 'dmabench compare --summary'
+(a line per api and path: both medians of map+unmap at 4 KiB to_device,
+the change, the verdict, and whether the other sizes and directions
+change; with BASE kernel against kernel first, then page against phys
+and, where the run has it, page against phys_page in RUN).  Then where
+the run comes from (kernel, command line, CPU, unit, clock, emulation,
+suite revision, date, from meta.json), the full tables of 'dmabench
+compare --within RUN --a page --b phys --op pair' and with BASE of
+'dmabench compare BASE RUN --op pair', where both runs carry traces
+(trace.csv) the attribution of the traced calls by function ('dmabench
+compare --attribution', per op), and the images of RUN/plots/ (drawn
+first by scripts/plots.sh when RUN/plots/ is missing, or when BASE is
+given and there is no ratio image).
 The report links its images relatively, so RUN/report.md and RUN/plots/
 can be moved together.
 
@@ -138,7 +145,7 @@ EOF
 
 # A dmabench compare table, or the reason there is none.
 compare_md() {
-	if "$dmabench" compare "$@" --format md --op pair >"$tmp/cmp.md" 2>"$tmp/cmp.err"; then
+	if "$dmabench" compare "$@" --format md >"$tmp/cmp.md" 2>"$tmp/cmp.err"; then
 		# Demote its headings below the report's own.
 		sed 's/^#/###/' "$tmp/cmp.md"
 	else
@@ -195,6 +202,11 @@ for r in rows:
 EOF_PY
 }
 
+# Does the run hold rows of an api?
+has_api() {
+	grep -q "^$2," "$1/summary.csv"
+}
+
 status=0
 rel=$(release "$run")
 {
@@ -211,6 +223,25 @@ rel=$(release "$run")
 	echo "\`resource\`, \`iova\`) on each DMA path (direct, swiotlb,"
 	echo "iommu-strict, iommu-lazy, iommu-identity)."
 	echo
+	echo "## The answer first"
+	echo
+	echo "Made with \`dmabench compare --summary\`; the full tables follow below."
+	echo
+	if [ -n "$base" ]; then
+		echo "### Kernel $rel (B) against $(release "$base") (A)"
+		echo
+		compare_md --summary "$base" "$run" || status=1
+		echo
+	fi
+	for b in phys phys_page; do
+		if ! has_api "$run" page || ! has_api "$run" "$b"; then
+			continue
+		fi
+		echo "### $b (B) against page (A), kernel $rel"
+		echo
+		compare_md --summary --within "$run" --a page --b "$b" || status=1
+		echo
+	done
 	echo "![overview](plots/overview.png)"
 	echo
 	echo "## Provenance"
@@ -231,7 +262,8 @@ rel=$(release "$run")
 	echo
 	echo "Made with \`dmabench compare --within RUN --a page --b phys --format md --op pair\`."
 	echo
-	compare_md --within "$run" --a page --b phys || status=1
+	compare_md --within "$run" --a page --b phys --op pair --no-attribution ||
+		status=1
 	echo
 	if [ -n "$base" ]; then
 		echo "## Kernel against kernel"
@@ -239,8 +271,33 @@ rel=$(release "$run")
 		echo "A is the base run (kernel $(release "$base")), B this run (kernel $rel)."
 		echo "Made with \`dmabench compare BASE RUN --format md --op pair\`."
 		echo
-		compare_md "$base" "$run" || status=1
+		compare_md "$base" "$run" --op pair --no-attribution || status=1
 		echo
+	fi
+	if [ -s "$run/trace.csv" ]; then
+		echo "## Where the instructions go: traced calls"
+		echo
+		echo "From \`trace.csv\`: one marked call per point and op, every"
+		echo "instruction from the call to its return, by function. Made with"
+		echo "\`dmabench compare --attribution --format md\`."
+		echo
+		if [ -n "$base" ] && [ -s "$base/trace.csv" ]; then
+			echo "### Kernel against kernel"
+			echo
+			compare_md --attribution "$base" "$run" || status=1
+			echo
+		fi
+		for b in phys phys_page; do
+			if ! grep -q "^$b," "$run/trace.csv" ||
+				! grep -q '^page,' "$run/trace.csv"; then
+				continue
+			fi
+			echo "### $b against page, in this run"
+			echo
+			compare_md --attribution --within "$run" --a page --b "$b" ||
+				status=1
+			echo
+		done
 	fi
 	if [ -s "$run/workload.csv" ]; then
 		echo "## Workloads: NVMe, fio, RDMA"

@@ -12,6 +12,7 @@ int cmd_info(int argc, char **argv);
 int cmd_micro(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_verdict(int argc, char **argv);
 int cmd_rdma(int argc, char **argv);
 int cmd_nvme(int argc, char **argv);
 int cmd_fio(int argc, char **argv);

@@ -34,7 +34,9 @@ static int load_side(struct compare *c, int side)
 			err = -E2BIG;
 			break;
 		}
-		err = cmp_load_run(&c->runs[side][c->nruns[side]++], item);
+		/* the attribution needs traces, not summaries */
+		err = cmp_load_run_opt(&c->runs[side][c->nruns[side]++], item,
+				       !c->o.attribution);
 	}
 	if (!err && !c->nruns[side]) {
 		warnx("'%s': name a run directory", c->o.run[side]);
@@ -56,12 +58,14 @@ static int load(struct compare *c)
 		c->nruns[1] = c->nruns[0];
 		return 0;
 	}
-	return load_side(c, 1);
+	err = load_side(c, 1);
+	return err;
 }
 
 static void cleanup(struct compare *c)
 {
 	for (int s = 0; s < (c->o.within ? 1 : 2); s++) {
+		at_free(&c->trace[s]);
 		for (size_t i = 0; c->runs[s] && i < c->nruns[s]; i++)
 			cmp_free_run(&c->runs[s][i]);
 		free(c->runs[s]);
@@ -80,6 +84,12 @@ static int report(const struct compare *c, FILE *out)
 		      c->mismatch);
 	if (c->o.workloads)
 		return cmp_print_workloads(c, out);
+	if (c->o.attribution)
+		return cmp_print_attribution(c, out);
+	if (c->o.summary) {
+		cmp_print_summary(c, out);
+		return 0;
+	}
 	switch (c->o.format) {
 	case CMP_TEXT:
 		cmp_print_text(c, out);
@@ -90,6 +100,14 @@ static int report(const struct compare *c, FILE *out)
 	case CMP_MD:
 		cmp_print_md(c, out);
 		break;
+	}
+	/* the csv holds one table: the attribution is --attribution's */
+	if (c->o.format != CMP_CSV && !c->o.no_attribution &&
+	    cmp_has_traces(c)) {
+		int err = cmp_print_attribution(c, out);
+
+		if (err)
+			return err;
 	}
 	if (c->o.within || c->o.format == CMP_CSV)
 		return 0;
@@ -114,7 +132,10 @@ int compare_main(int argc, char **argv, FILE *out)
 		free(c);
 		return ret > 0 ? 0 : 1;
 	}
+	c->traced[0] = c->traced[1] = -1;
 	err = load(c);
+	if (!err)
+		err = cmp_load_traces(c);
 	if (!err)
 		err = cmp_check_runs(c);
 	if (!err)

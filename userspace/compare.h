@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "attrib.h"
 #include "csv.h"
 #include "mwu.h"
 
@@ -36,12 +37,18 @@ struct cmp_opts {
 	double alpha;
 	bool cross;
 	bool workloads;			/* --workloads: those only */
-	unsigned int ops, paths, apis;	/* filters: bit per name, 0 all */
+	bool attribution;		/* --attribution: that only */
+	bool summary;			/* --summary: that only */
+	bool no_attribution;		/* --no-attribution */
+	unsigned int ops, paths;	/* filters: bit per name, 0 all */
+	const char *apis;		/* --api: a comma list, NULL all */
 };
 
 struct cmp_boot {
 	char release[128];
+	char version[192];		/* kernel.version */
 	char cpu[128];
+	char qemu_cpu[64];		/* cpu_model: the lab's -cpu, or "" */
 	uint64_t tsc_khz;		/* the module's; 0 if not recorded */
 };
 
@@ -118,14 +125,19 @@ struct compare {
 	size_t npts;
 	size_t ncompared;
 	char mismatch[160];		/* what --cross let through, or "" */
+	/* the first run of each side with a trace.csv; -1 if none */
+	int traced[2];
+	struct at_trace trace[2];	/* with --within, [1] is [0] */
 };
 
 /* compare_opts.c */
 extern const char cmp_usage[];
 int cmp_parse(int argc, char **argv, struct cmp_opts *o);
+bool cmp_api_wanted(const struct cmp_opts *o, const char *api);
 
 /* compare_run.c */
 int cmp_load_run(struct cmp_run *run, const char *dir);
+int cmp_load_run_opt(struct cmp_run *run, const char *dir, bool need_summary);
 void cmp_free_run(struct cmp_run *run);
 int cmp_read_samples(const struct cmp_run *run, const struct cmp_row *row,
 		     double **v, size_t *n);
@@ -215,6 +227,14 @@ void cmp_print_text(const struct compare *c, FILE *f);
 int cmp_print_workloads(const struct compare *c, FILE *f);
 void cmp_print_csv(const struct compare *c, FILE *f);
 void cmp_print_md(const struct compare *c, FILE *f);
+
+/* compare_summary.c: the answer first, one line per group */
+void cmp_print_summary(const struct compare *c, FILE *f);
+
+/* compare_attrib.c: where the instructions of traced calls went */
+int cmp_load_traces(struct compare *c);
+bool cmp_has_traces(const struct compare *c);
+int cmp_print_attribution(const struct compare *c, FILE *f);
 
 /* cmd_compare.c */
 int compare_main(int argc, char **argv, FILE *out);

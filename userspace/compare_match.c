@@ -71,7 +71,7 @@ static int row_side(const struct compare *c, int side,
 
 	if (!wanted(r->op, op_names, OP_COUNT, o->ops) ||
 	    !wanted(r->path, path_names, PATH_COUNT, o->paths) ||
-	    !wanted(r->api, api_names, DMABENCH_API_COUNT, o->apis))
+	    !cmp_api_wanted(o, r->api))
 		return -1;
 	if (!o->within)
 		return side;

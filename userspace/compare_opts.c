@@ -35,6 +35,20 @@ const char cmp_usage[] =
 "ok and rows without samples (a counter's mean) are listed after the\n"
 "table.  Runs that differ in unit, emulation or clock source are refused.\n"
 "\n"
+"The text report begins with a summary: a line per api and path (with\n"
+"--within, per path) with both medians of map+unmap (op pair) at the\n"
+"reference point, 4 KiB to_device, their change and verdict, and how\n"
+"many of the group's sizes x dirs differ (\"differ 12 of 15\"; a group\n"
+"that does not change folds into \"same at all 15\").\n"
+"\n"
+"Where both sides carry a trace.csv (one traced call per point and op:\n"
+"the instructions executed in each function), the text and md reports\n"
+"end with the attribution: per traced point and op (map, unmap, and\n"
+"pair, their sum) both totals, their difference, and the functions that\n"
+"appeared, vanished, grew or shrank, with deltas that sum exactly to the\n"
+"difference of the totals (checked).  Compiler clones (.isra.N,\n"
+".constprop.N, .part.N, .cold) are merged with their function.\n"
+"\n"
 "The workload points of the runs (workload.csv: dmabench nvme, fio, rdma)\n"
 "follow in the text and md reports: per point and metric both sides'\n"
 "figures and the change, without interval (a workload run gives one\n"
@@ -44,7 +58,8 @@ const char cmp_usage[] =
 "  --a API, --b API  with --within: the api of A and of B\n"
 "  --op LIST         map,unmap,pair (default: all)\n"
 "  --path LIST       only these paths\n"
-"  --api LIST        only these apis (comparing runs)\n"
+"  --api LIST        only these apis (comparing runs); any api name a run\n"
+"                    holds (page, phys, phys_page, ...)\n"
 "  --format FMT      text (default: plain ASCII, under 80 columns, for a\n"
 "                    mail), csv or md (a Markdown table)\n"
 "  --bootstrap N     resamples for the interval (default 2000, at least 100)\n"
@@ -56,12 +71,16 @@ const char cmp_usage[] =
 "                    under a warning\n"
 "  --workloads       only the workload points (the only way to get them\n"
 "                    as csv)\n"
+"  --attribution     only the attribution of the traced calls (the only\n"
+"                    way to get it as csv); both sides need a trace.csv\n"
+"  --summary         only the summary (text, csv or md)\n"
+"  --no-attribution  the text or md report without the attribution\n"
 "  -h, --help        this text\n";
 
 enum {
 	OPT_WITHIN = 256, OPT_A, OPT_B, OPT_OP, OPT_PATH, OPT_API, OPT_FORMAT,
 	OPT_BOOTSTRAP, OPT_SEED, OPT_THRESHOLD, OPT_ALPHA, OPT_CROSS,
-	OPT_WORKLOADS,
+	OPT_WORKLOADS, OPT_ATTRIBUTION, OPT_SUMMARY, OPT_NO_ATTRIBUTION,
 };
 
 static const struct option options[] = {
@@ -78,22 +97,71 @@ static const struct option options[] = {
 	{ "alpha",	required_argument, NULL, OPT_ALPHA },
 	{ "cross",	no_argument,	   NULL, OPT_CROSS },
 	{ "workloads",	no_argument,	   NULL, OPT_WORKLOADS },
+	{ "attribution", no_argument,	   NULL, OPT_ATTRIBUTION },
+	{ "summary",	no_argument,	   NULL, OPT_SUMMARY },
+	{ "no-attribution", no_argument,   NULL, OPT_NO_ATTRIBUTION },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
+/* An api name: any the runs may hold (page, phys, phys_page, ...). */
+static bool api_name_ok(const char *s, size_t n)
+{
+	if (!n || n > 31)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '_' || s[i] == '-'))
+			return false;
+	return true;
+}
+
 static int api_opt(const char *name, const char *arg, const char **api)
 {
-	unsigned int mask;
-
-	if (opt_names(name, arg, api_names, DMABENCH_API_COUNT, &mask))
-		return -1;
-	if (mask & (mask - 1)) {
-		warnx("--%s %s: one api", name, arg);
+	if (!api_name_ok(arg, strlen(arg))) {
+		warnx("--%s %s: one api, a name such as page, phys or phys_page",
+		      name, arg);
 		return -1;
 	}
 	*api = arg;
 	return 0;
+}
+
+static int api_list_opt(const char *arg, const char **apis)
+{
+	for (const char *p = arg;; p++) {
+		size_t n = strcspn(p, ",");
+
+		if (!api_name_ok(p, n)) {
+			warnx("--api %s: a comma list of api names (page,phys,...)",
+			      arg);
+			return -1;
+		}
+		p += n;
+		if (!*p)
+			break;
+	}
+	*apis = arg;
+	return 0;
+}
+
+/* Is api in --api's list (or is there none)? */
+bool cmp_api_wanted(const struct cmp_opts *o, const char *api)
+{
+	size_t n = strlen(api);
+
+	if (!o->apis)
+		return true;
+	for (const char *p = o->apis; *p; ) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && !strncmp(p, api, n))
+			return true;
+		p += len;
+		if (*p)
+			p++;
+	}
+	return false;
 }
 
 /* A decimal number in [min, max]. */
@@ -145,8 +213,7 @@ static int one_opt(int c, const char *arg, struct cmp_opts *o)
 	case OPT_PATH:
 		return opt_names("path", arg, path_names, PATH_COUNT, &o->paths);
 	case OPT_API:
-		return opt_names("api", arg, api_names, DMABENCH_API_COUNT,
-				 &o->apis);
+		return api_list_opt(arg, &o->apis);
 	case OPT_FORMAT:
 		return format_opt(arg, &o->format);
 	case OPT_BOOTSTRAP:
@@ -174,6 +241,15 @@ static int one_opt(int c, const char *arg, struct cmp_opts *o)
 	case OPT_WORKLOADS:
 		o->workloads = true;
 		return 0;
+	case OPT_ATTRIBUTION:
+		o->attribution = true;
+		return 0;
+	case OPT_SUMMARY:
+		o->summary = true;
+		return 0;
+	case OPT_NO_ATTRIBUTION:
+		o->no_attribution = true;
+		return 0;
 	}
 	return -1;
 }
@@ -181,6 +257,14 @@ static int one_opt(int c, const char *arg, struct cmp_opts *o)
 /* What the options say together, once all are read. */
 static int check_opts(struct cmp_opts *o, int npos)
 {
+	if (o->workloads + o->attribution + o->summary > 1) {
+		warnx("--workloads, --attribution and --summary each print one part: choose one");
+		return -1;
+	}
+	if (o->attribution && o->no_attribution) {
+		warnx("--attribution and --no-attribution: choose one");
+		return -1;
+	}
 	if (o->within && o->workloads) {
 		warnx("--workloads compares runs, not apis: drop --within");
 		return -1;

@@ -93,7 +93,9 @@ static int load_boots(struct cmp_run *run, struct json_span boots)
 
 		json_index(boots, i, &b);
 		str_at(b, "kernel.release", cb->release, sizeof(cb->release));
+		str_at(b, "kernel.version", cb->version, sizeof(cb->version));
 		str_at(b, "cpu.model", cb->cpu, sizeof(cb->cpu));
+		str_at(b, "cpu_model", cb->qemu_cpu, sizeof(cb->qemu_cpu));
 		if (!json_get(b, "module", &v))
 			cb->tsc_khz = u64_at(v, "tsc_khz");
 	}
@@ -270,6 +272,16 @@ static int load_summary(struct cmp_run *run)
 
 int cmp_load_run(struct cmp_run *run, const char *dir)
 {
+	return cmp_load_run_opt(run, dir, true);
+}
+
+/*
+ * A run directory; without need_summary, one whose summary.csv is
+ * missing (a run that holds only traces) has no rows.
+ */
+int cmp_load_run_opt(struct cmp_run *run, const char *dir, bool need_summary)
+{
+	char path[PATH_MAX];
 	const char *slash;
 	size_t len;
 	int err;
@@ -286,6 +298,10 @@ int cmp_load_run(struct cmp_run *run, const char *dir)
 	slash = strrchr(run->dir, '/');
 	run->name = slash && slash[1] ? slash + 1 : run->dir;
 	err = load_meta(run);
+	if (!err && !need_summary &&
+	    !fmt_buf(path, sizeof(path), "%s/summary.csv", run->dir) &&
+	    !path_exists(path))
+		return 0;
 	if (!err)
 		err = load_summary(run);
 	return err;

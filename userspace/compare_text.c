@@ -50,6 +50,10 @@ static void header(const struct compare *c, FILE *f)
 	else
 		cmp_line(f, "dmabench compare: B against A");
 	fputc('\n', f);
+	if (c->ncompared) {
+		cmp_print_summary(c, f);
+		fputc('\n', f);
+	}
 	n = cmp_facts(c, facts);
 	for (int i = 0; i < n; i++)
 		field(f, facts[i].key, facts[i].text);

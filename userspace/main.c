@@ -22,6 +22,7 @@ static const struct cmd {
 	{ "micro",   cmd_micro,   "time map and unmap of each DMA API over a matrix" },
 	{ "collect", cmd_collect, "merge parts from several boots into one run" },
 	{ "compare", cmd_compare, "compare two runs, or two apis in one run, point by point" },
+	{ "verdict", cmd_verdict, "VERDICT.md: traced costs of four kernels, and where a change comes from" },
 	{ "rdma", cmd_rdma, "RDMA memory registration, on-demand paging and a loopback data path" },
 	{ "nvme", cmd_nvme, "run NVMe read/write workloads with io_uring, cost per I/O" },
 	{ "fio", cmd_fio, "run the same workloads with fio and import its figures" },

@@ -7,5 +7,7 @@
 
 void test_cmpstats(void);
 void test_compare(void);
+void test_attrib(void);
+void test_verdict(void);
 
 #endif

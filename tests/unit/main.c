@@ -20,6 +20,8 @@ int main(void)
 	test_summary_cols();
 	test_cmpstats();
 	test_compare();
+	test_attrib();
+	test_verdict();
 	test_rdma();
 	test_sysprof();
 	test_fio();
