@@ -44,6 +44,13 @@ WRAPPER = "dmabench_traced_"
 RETURN_THUNKS = ("return_thunk", "untrain_ret", "safe_ret")
 # A runaway: no traced call of dmabench takes this many instructions.
 MAX_STEPS = 2000000
+# Instruction prefixes gdb prints as words of their own.
+PREFIXES = ("cs", "ds", "es", "ss", "notrack", "bnd", "data16", "lock")
+# Mnemonics (besides call, j*, rep*) that change the control flow.
+FLOW = ("ret", "lret", "iret", "loop", "int", "sys", "ud", "hlt", "xbegin",
+        "xabort", "enter", "leave", "vmcall", "(bad)")
+# The longest straight run decoded at once.
+MAX_BLOCK = 64
 WIDTH = 79
 
 
@@ -104,30 +111,62 @@ class Stepper:
     def __init__(self, syms):
         self.syms = syms
         self.insn = {}
+        self.blocks = {}
         self.arch = gdb.selected_inferior().architecture()
         self.inferior = gdb.selected_inferior()
         self.steps = 0
+        self.trips = 0
         self.seconds = 0.0
 
-    def kind(self, pc):
-        """'call', 'jump', 'rep' or '' for the instruction at pc, and its
-        length (cached)."""
+    def decode(self, pc):
+        """The instruction at pc: (kind, length), kind 'call', 'jump',
+        'rep', 'flow' (any other change of control flow) or ''."""
         if pc not in self.insn:
             d = self.arch.disassemble(pc)[0]
             asm = d["asm"].split()
             op = asm[0] if asm else ""
-            while op in ("cs", "ds", "notrack", "bnd", "data16") and \
-                    len(asm) > 1:
+            while op in PREFIXES and len(asm) > 1:
                 asm = asm[1:]
                 op = asm[0]
-            # rep movs/stos: as many iterations as rcx says, whatever the
-            # data (repe/repne cmps and scas stop on data: stepped).
-            rep = op == "rep" and len(asm) > 1 and \
-                asm[1][:4] in ("movs", "stos")
-            self.insn[pc] = ("call" if op.startswith("call") else
-                             "jump" if op.startswith("j") else
-                             "rep" if rep else "", d["length"])
+            if op.startswith("call"):
+                kind = "call"
+            elif op.startswith("j"):
+                kind = "jump"
+            elif op.startswith("rep"):
+                # rep movs/stos: as many iterations as rcx says, whatever
+                # the data (repe/repne cmps and scas stop on data: stepped).
+                kind = "rep" if op == "rep" and len(asm) > 1 and \
+                    asm[1][:4] in ("movs", "stos") else "flow"
+            elif op.startswith(FLOW) or op == "(bad)":
+                kind = "flow"
+            else:
+                kind = ""
+            self.insn[pc] = (kind, d["length"])
         return self.insn[pc]
+
+    def kind(self, pc):
+        return self.decode(pc)
+
+    def straight(self, pc):
+        """The instructions from pc on up to the next one that may change
+        the control flow (excluded): what runs with no branch between."""
+        if pc not in self.blocks:
+            run = []
+            a = pc
+            while len(run) < MAX_BLOCK and self.decode(a)[0] == "":
+                run.append(a)
+                a += self.decode(a)[1]
+            self.blocks[pc] = (run, a)
+        return self.blocks[pc]
+
+    def run_to(self, end):
+        """Continue to end under a temporary breakpoint."""
+        bp = gdb.Breakpoint("*0x%x" % end, internal=True, temporary=True)
+        gdb.execute("continue", to_string=True)
+        if bp.is_valid():
+            bp.delete()
+        if reg("pc") != end:
+            raise RuntimeError("stopped at 0x%x, not 0x%x" % (reg("pc"), end))
 
     def run_rep(self, pc):
         """Run a rep movs/stos to its end; the steps it takes.  Under
@@ -140,12 +179,8 @@ class Stepper:
         if n < 2:
             gdb.execute("stepi", to_string=True)
             return 1
-        bp = gdb.Breakpoint("*0x%x" % (pc + self.kind(pc)[1]),
-                            internal=True, temporary=True)
-        gdb.execute("continue", to_string=True)
-        if bp.is_valid():
-            bp.delete()
-        if reg("rcx") != 0 or reg("pc") != pc + self.kind(pc)[1]:
+        self.run_to(pc + self.decode(pc)[1])
+        if reg("rcx") != 0:
             raise RuntimeError("rep at 0x%x did not run to its end" % pc)
         return n + 1
 
@@ -173,26 +208,39 @@ class Stepper:
                                    % (wrapper, MAX_STEPS))
             fn = self.syms.lookup(pc) or "0x%x" % pc
             kind = self.kind(pc)[0]
-            if kind == "rep":
-                k = self.run_rep(pc)
+            run, end = self.straight(pc)
+            if len(run) >= 2:
+                # No branch in between: run there, count what it decodes
+                # to, each instruction in its own symbol.
+                self.run_to(end)
+                counted = [(self.syms.lookup(a) or "0x%x" % a, 1)
+                           for a in run]
+            elif kind == "rep":
+                counted = [(fn, self.run_rep(pc))]
             else:
                 gdb.execute("stepi", to_string=True)
-                k = 1
-            steps += k
-            if frames:
-                node = frames[-1][2]
-                node.self += k
+                counted = [(fn, 1)]
+            self.trips += 1
+            for cfn, k in counted:
+                steps += k
+                if not frames:
+                    caller += k
+                    continue
+                frames[-1][2].self += k
                 seen = set()
                 for f in frames:
                     f[2].total += k
                     if f[0] not in seen:
                         seen.add(f[0])
                         total[f[0]] = total.get(f[0], 0) + k
-                if fn not in seen:
-                    total[fn] = total.get(fn, 0) + k
-                self_n[fn] = self_n.get(fn, 0) + k
-            else:
-                caller += k
+                if cfn not in seen:
+                    total[cfn] = total.get(cfn, 0) + k
+                self_n[cfn] = self_n.get(cfn, 0) + k
+            if len(run) >= 2:
+                # Only the run's last instruction could start a frame (it
+                # cannot: none of them branches); go on from its end.
+                pc, sp = reg("pc"), reg("sp")
+                continue
             npc, nsp = reg("pc"), reg("sp")
             nfn = self.syms.lookup(npc) or "0x%x" % npc
             enter = False
@@ -267,6 +315,8 @@ class Tracer:
         open(self.path("trace.txt"), "w").close()
         gdb.execute("set pagination off")
         gdb.execute("set confirm off")
+        # Not 17 breakpoint packets each way at every stop.
+        gdb.execute("set breakpoint always-inserted on")
         gdb.execute("set architecture i386:x86-64", to_string=True)
         gdb.execute("target remote 127.0.0.1:%d" % self.port, to_string=True)
         self.addrs = {}
@@ -315,8 +365,8 @@ class Tracer:
             f.write("\n")
         dt = time.time() - t0
         log("tag %d %s %s: %d + %d caller instructions, %.1f s (%.0f "
-            "steps/s)" % (tag, " ".join(key[:4]), op, n, r["caller"], dt,
-                          (n + r["caller"]) / dt if dt > 0 else 0))
+            "instructions/s)" % (tag, " ".join(key[:4]), op, n, r["caller"],
+                                 dt, (n + r["caller"]) / dt if dt else 0))
 
     def run(self):
         self.start()
@@ -334,9 +384,11 @@ class Tracer:
             del pc
             self.hit()
         s = self.stepper
-        log("%d points traced, %d steps in %.0f s (%.0f steps/s)"
+        log("%d calls traced: %d instructions in %.0f s (%.0f instructions/s)"
+            ", %d stops of the guest (%.0f steps/s)"
             % (len(self.done), s.steps, s.seconds,
-               s.steps / s.seconds if s.seconds else 0))
+               s.steps / s.seconds if s.seconds else 0, s.trips,
+               s.trips / s.seconds if s.seconds else 0))
 
 
 def main():

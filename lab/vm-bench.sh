@@ -173,7 +173,7 @@ finish_tracer() {
 		tail -n 20 "$repo/$tdir.log" >&2
 		exit 1
 	fi
-	grep -h 'steps/s' "$repo/$tdir.log" | tail -n 1 >&2
+	grep -h 'calls traced' "$repo/$tdir.log" | tail -n 1 >&2
 	for f in trace.csv trace-points.csv trace.txt; do
 		cp "$repo/$tdir/$f" "$repo/$part/$f"
 	done

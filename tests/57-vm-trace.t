@@ -29,7 +29,7 @@ for series in ${DMABENCH_TRACE_SERIES:-7.3 6.12}; do
 	run=$(grep -m 1 "^$repo/$out/\|^$out/" "$logs/vm-trace-$series.log")
 	check "vm-trace on $series writes a run ($run, $(($(date +%s) - t0)) s)" \
 		test -s "$run/trace.csv"
-	grep -h 'steps/s' "$logs/vm-trace-$series.log" | diag
+	grep -h 'calls traced' "$logs/vm-trace-$series.log" | diag
 	relay_checks < <(python3 tests/checktrace.py "$run" --apis "$apis" \
 		--paths "$all")
 	check "vm-trace on $series prints the call trees" \
