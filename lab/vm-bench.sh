@@ -34,6 +34,10 @@
 #                     unmap, which gdb, attached to QEMU's gdbstub, single-
 #                     steps (lab/trace.py); trace.csv, trace-points.csv and
 #                     trace.txt go into the run.  Needs --icount.
+#   --trace-at SIZE,DIR  which of those points are traced (default
+#                     4096,to_device; "all": every size and direction).
+#                     Stepping is slow: a quick matrix traced everywhere
+#                     takes hours, one point a few minutes.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +52,7 @@ nvme_args=--quick
 rdma=0
 cpu=${DMABENCH_CPU:-max,vendor=GenuineIntel}
 trace=
+trace_at=4096,to_device
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -61,6 +66,7 @@ while [ $# -gt 0 ]; do
 	--rdma) rdma=1; shift ;;
 	--cpu) cpu=$2; shift 2 ;;
 	--trace) trace=$2; shift 2 ;;
+	--trace-at) trace_at=$2; shift 2 ;;
 	--) shift; break ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "vm-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
@@ -191,6 +197,8 @@ boot() {
 		port=$(free_port)
 		qemu+=" -gdb tcp:127.0.0.1:$port"
 		traced=(--trace "$trace" --trace-dir "/dmabench/$tdir")
+		[ "$trace_at" = all ] || traced+=(--trace-size "${trace_at%%,*}"
+			--trace-dirs "${trace_at#*,}")
 		start_tracer "$tdir" "$port"
 	fi
 

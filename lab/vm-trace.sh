@@ -46,7 +46,7 @@ case ,$apis, in
 esac
 
 run=$("$repo/lab/vm-bench.sh" --kernel "$kernel" --dma "$dma" --icount \
-	--no-nvme --trace "$apis" "${bench[@]}" -- \
+	--no-nvme --trace "$apis" --trace-at all "${bench[@]}" -- \
 	--api "none,$apis" --size "$size" --dir "$dir" --threads 1 --batch 1 \
 	--samples "$samples" --warmup $((samples / 10 > 0 ? samples / 10 : 1)))
 echo "$run"

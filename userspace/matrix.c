@@ -487,7 +487,8 @@ static int run_repeats(struct micro *m, const struct point *pt,
 	int err;
 
 	memset(oc, 0, sizeof(*oc));
-	if (trace_wanted(&m->tp, pt->api, pt->threads, pt->batch)) {
+	if (trace_wanted(&m->tp, pt->api, pt->size, pt->dir, pt->threads,
+			 pt->batch)) {
 		tag = trace_next(&m->tp, api_names[pt->api],
 				 path_names[pt->path], pt->size,
 				 dir_names[pt->dir], &err);
@@ -661,6 +662,9 @@ int matrix_run(struct micro *m)
 
 	m->tp.dir = m->o.trace_apis ? m->o.trace_dir : NULL;
 	m->tp.apis = m->o.trace_apis;
+	m->tp.sizes = m->o.trace_sizes;
+	m->tp.nsizes = m->o.ntrace_sizes;
+	m->tp.dirs = m->o.trace_dirs;
 	progress_init(&m->prog, matrix_points(m), matrix_ops(m));
 	for (int path = 0; path < PATH_COUNT; path++) {
 		if (!(m->want & (1U << path)))

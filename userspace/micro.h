@@ -60,6 +60,9 @@ struct micro_opts {
 	unsigned int repeat;		/* runs per point, pooled */
 	unsigned int trace_apis;	/* --trace: bit per enum dmabench_api */
 	const char *trace_dir;		/* --trace-dir */
+	uint64_t trace_sizes[MAX_SIZES];	/* --trace-size; none: all */
+	size_t ntrace_sizes;
+	unsigned int trace_dirs;	/* --trace-dirs: bit per dir; 0: all */
 };
 
 struct micro {

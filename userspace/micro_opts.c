@@ -64,6 +64,8 @@ static const char usage[] =
 "                    DIR/trace-ready are written before the first traced\n"
 "                    run, which waits up to 600 s for DIR/trace-go; each\n"
 "                    traced run is a row of DIR/trace-plan.csv\n"
+"  --trace-size LIST only the traced points of these sizes (default: all)\n"
+"  --trace-dirs LIST only the traced points of these dirs (default: all)\n"
 "  --quick           sizes " QUICK_SIZES ", all dirs, threads " QUICK_THREADS ",\n"
 "                    batch " QUICK_BATCHES ", 1000 samples, 100 warmup (options\n"
 "                    given explicitly still win)\n"
@@ -97,6 +99,7 @@ enum {
 	OPT_EMULATED, OPT_NOTE, OPT_OUT, OPT_PART, OPT_REV, OPT_CPU,
 	OPT_THREADS, OPT_CPUS, OPT_BATCH, OPT_WORKING_SET, OPT_NODE,
 	OPT_COUNTERS, OPT_NO_COUNTERS, OPT_REPEAT, OPT_TRACE, OPT_TRACE_DIR,
+	OPT_TRACE_SIZE, OPT_TRACE_DIRS,
 };
 
 static const struct option options[] = {
@@ -128,6 +131,8 @@ static const struct option options[] = {
 	{ "repeat",		required_argument, NULL, OPT_REPEAT },
 	{ "trace",		required_argument, NULL, OPT_TRACE },
 	{ "trace-dir",		required_argument, NULL, OPT_TRACE_DIR },
+	{ "trace-size",		required_argument, NULL, OPT_TRACE_SIZE },
+	{ "trace-dirs",		required_argument, NULL, OPT_TRACE_DIRS },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -261,6 +266,12 @@ static int more_opt(struct micro_opts *o, struct given *g, int c, char *arg)
 	case OPT_TRACE_DIR:
 		o->trace_dir = arg;
 		return 0;
+	case OPT_TRACE_SIZE:
+		return opt_sizes("trace-size", arg, SIZE_LIMIT, o->trace_sizes,
+				 MAX_SIZES, &o->ntrace_sizes);
+	case OPT_TRACE_DIRS:
+		return opt_names("trace-dirs", arg, dir_names, DIR_COUNT,
+				 &o->trace_dirs);
 	case OPT_REPEAT:
 		if (uint_opt("repeat", arg, MAX_REPEAT, &o->repeat))
 			return -1;
@@ -421,6 +432,10 @@ static int check_trace(const struct micro_opts *o)
 {
 	if (!o->trace_apis != !o->trace_dir) {
 		warnx("--trace and --trace-dir go together: which APIs, and where the tracer finds their tags");
+		return -1;
+	}
+	if ((o->ntrace_sizes || o->trace_dirs) && !o->trace_apis) {
+		warnx("--trace-size and --trace-dirs choose among the points of --trace: name its APIs");
 		return -1;
 	}
 	if (o->trace_apis & ~o->apis) {

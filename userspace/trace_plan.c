@@ -15,10 +15,15 @@
 #include "util.h"
 
 bool trace_wanted(const struct trace_plan *tp, unsigned int api,
-		  unsigned int threads, unsigned int batch)
+		  uint64_t size, unsigned int dir, unsigned int threads,
+		  unsigned int batch)
 {
+	bool sized = !tp->nsizes;
+
+	for (size_t i = 0; i < tp->nsizes; i++)
+		sized |= tp->sizes[i] == size;
 	return tp->dir && (tp->apis & (1U << api)) && threads == 1 &&
-	       batch == 1;
+	       batch == 1 && sized && (!tp->dirs || (tp->dirs & (1U << dir)));
 }
 
 static int trace_file(const struct trace_plan *tp, const char *name,

@@ -18,13 +18,17 @@
 struct trace_plan {
 	const char *dir;	/* NULL: no tracing */
 	unsigned int apis;	/* bit per enum dmabench_api */
+	const uint64_t *sizes;	/* only these sizes; nsizes 0: all */
+	size_t nsizes;
+	unsigned int dirs;	/* bit per direction; 0: all */
 	unsigned int tag;	/* the last tag handed out; 0: none yet */
 	FILE *plan;		/* DIR/trace-plan.csv, open once started */
 };
 
-/* Does a point of this api, threads and batch get a traced call? */
+/* Does a point of this api, size, dir, threads and batch get a traced call? */
 bool trace_wanted(const struct trace_plan *tp, unsigned int api,
-		  unsigned int threads, unsigned int batch);
+		  uint64_t size, unsigned int dir, unsigned int threads,
+		  unsigned int batch);
 /*
  * The next tag, for a run of this point: the first call waits for the
  * tracer.  0 and a message on failure (errno-style code in *err).
