@@ -123,7 +123,7 @@ record() {
 step_debian() {
 	need "lab/vm-bench.sh --trace (branch trace)" bench_has --trace
 	run rm -rf "$work/debian"
-	run "$repo/lab/vm-compare.sh" 6.12 7.3 --dma all --icount --quick \
+	run "$repo/lab/vm-compare.sh" 6.12 7.3 --dma all --icount --quick --no-nvme \
 		--out "$work/debian" >&2
 	record debian
 }
