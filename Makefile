@@ -22,6 +22,9 @@
 #                       torn down again (scripts/nvmeof-rdma.sh)
 #   make module         build bench-module/dmabench.ko for the running kernel
 #   make userspace      build userspace/dmabench
+#   make deps           check (and on Debian/Ubuntu, as root, install) what
+#                       the host needs; every target below runs it first
+#                       for what it needs (scripts/deps.sh)
 
 KERNEL ?= 7.3
 DMA ?= all
@@ -32,18 +35,23 @@ CONFIG ?=
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
 flag = $(if $(filter 1 y yes,$(1)),$(2))
+# The dependency step: scripts/deps.sh GROUP... (build, lab, plots, test)
+deps = scripts/deps.sh $(1)
 
 bench:
+	$(call deps,lab plots)
 	KERNELS="$(KERNELS)" PCI="$(PCI)" QUICK="$(QUICK)" CONFIG="$(CONFIG)" \
 		NVME="$(NVME)" NVME_ARGS="$(NVME_ARGS)" RDMA="$(RDMA)" \
 		scripts/bench.sh
 
 test:
+	$(call deps,test)
 	tests/run.sh
 
 # vm-bench: NVME=0 drops the NVMe workloads, RDMA=1 adds the RDMA ones
 # (make bench: NVME=<namespace>, RDMA=<ibdev>).
 vm-bench:
+	$(call deps,lab)
 	lab/vm-bench.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick) \
 		$(if $(filter 0 n no,$(NVME)),--no-nvme) $(call flag,$(RDMA),--rdma) \
@@ -51,18 +59,22 @@ vm-bench:
 
 vm-compare:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }
+	$(call deps,lab plots)
 	lab/vm-compare.sh $(A) $(B) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick)
 
 publish:
+	$(call deps,lab plots)
 	lab/publish.sh
 
 plots:
 	@test -n "$(RUN)" || { echo "usage: make plots RUN=<run> [BASE=<run>]" >&2; exit 2; }
+	$(call deps,build plots)
 	scripts/plots.sh "$(RUN)" $(BASE)
 
 report:
 	@test -n "$(RUN)" || { echo "usage: make report RUN=<run> [BASE=<run>]" >&2; exit 2; }
+	$(call deps,build plots)
 	scripts/report.sh "$(RUN)" $(BASE)
 
 ARGS ?= --quick
@@ -79,10 +91,14 @@ nvmeof: userspace
 	scripts/nvmeof-rdma.sh $(if $(RXE),--rxe $(RXE)) $(if $(ADDR),--addr $(ADDR)) \
 		-- $(where) $(ARGS)
 
+deps:
+	scripts/deps.sh all
+
 module:
 	$(MAKE) -C bench-module KDIR=$(KDIR)
 
 userspace:
+	$(call deps,build)
 	$(MAKE) -C userspace
 
 clean:
@@ -90,5 +106,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: bench test vm-bench vm-compare publish plots report module userspace clean \
+.PHONY: deps bench test vm-bench vm-compare publish plots report module userspace clean \
 	nvme fio rdma nvmeof
