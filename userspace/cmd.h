@@ -15,5 +15,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_rdma(int argc, char **argv);
 int cmd_nvme(int argc, char **argv);
 int cmd_fio(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif
