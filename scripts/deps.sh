@@ -31,7 +31,8 @@ done
 [ ${#groups[@]} -gt 0 ] || groups=(all)
 
 # What each group needs: "kind:name:debian:fedora", kind tool (a command
-# on PATH) or header (an #include the compiler must find).
+# on PATH), header (an #include the compiler must find) or pymod (a module
+# python3 imports).
 build=(
 	tool:cc:gcc:gcc
 	tool:make:make:make
@@ -54,6 +55,7 @@ plots=(
 test=(
 	tool:shellcheck:shellcheck:ShellCheck
 	tool:prove:perl:perl-Test-Harness
+	pymod:yaml:python3-yaml:python3-pyyaml
 )
 want=()
 for g in "${groups[@]}"; do
@@ -71,6 +73,8 @@ have() {
 	if [ "$kind" = tool ]; then
 		[ "$name" = cc ] && name=$cc
 		command -v "$name" >/dev/null 2>&1
+	elif [ "$kind" = pymod ]; then
+		python3 -c "import $name" >/dev/null 2>&1
 	else
 		command -v "$cc" >/dev/null 2>&1 &&
 			echo "#include <$name>" | "$cc" -E -x c - >/dev/null 2>&1
@@ -125,10 +129,12 @@ echo "deps: installing ${deb[*]} (for ${missing[*]})" >&2
 export DEBIAN_FRONTEND=noninteractive
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! apt-get install -y -qq --no-install-recommends "${deb[@]}" >"$log" 2>&1; then
+# Wait for another apt-get (a second make target, unattended upgrades).
+apt=(apt-get -o DPkg::Lock::Timeout=300)
+if ! "${apt[@]}" install -y -qq --no-install-recommends "${deb[@]}" >"$log" 2>&1; then
 	# The package lists may be stale or absent (a fresh container).
-	if ! apt-get update -qq >>"$log" 2>&1 ||
-		! apt-get install -y -qq --no-install-recommends "${deb[@]}" \
+	if ! "${apt[@]}" update -qq >>"$log" 2>&1 ||
+		! "${apt[@]}" install -y -qq --no-install-recommends "${deb[@]}" \
 			>>"$log" 2>&1; then
 		tail -n 20 "$log" >&2
 		echo "deps: apt-get could not install ${deb[*]}" >&2
