@@ -42,6 +42,7 @@ struct cmp_opts {
 struct cmp_boot {
 	char release[128];
 	char cpu[128];
+	char host[128];			/* host.name; "" in older runs */
 	uint64_t tsc_khz;		/* the module's; 0 if not recorded */
 };
 
@@ -215,6 +216,10 @@ void cmp_print_text(const struct compare *c, FILE *f);
 int cmp_print_workloads(const struct compare *c, FILE *f);
 void cmp_print_csv(const struct compare *c, FILE *f);
 void cmp_print_md(const struct compare *c, FILE *f);
+
+/* compare_fleet.c: runs of several machines, one line per machine and path */
+bool cmp_is_fleet(const struct compare *c);
+int cmp_print_fleet(struct compare *c, FILE *f);
 
 /* cmd_compare.c */
 int compare_main(int argc, char **argv, FILE *out);

@@ -94,6 +94,7 @@ static int load_boots(struct cmp_run *run, struct json_span boots)
 		json_index(boots, i, &b);
 		str_at(b, "kernel.release", cb->release, sizeof(cb->release));
 		str_at(b, "cpu.model", cb->cpu, sizeof(cb->cpu));
+		str_at(b, "host.name", cb->host, sizeof(cb->host));
 		if (!json_get(b, "module", &v))
 			cb->tsc_khz = u64_at(v, "tsc_khz");
 	}

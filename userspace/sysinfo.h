@@ -23,6 +23,8 @@ struct kconfig {
 struct sys_info {
 	char release[65];
 	char version[65];
+	char host[65];			/* uname: nodename */
+	char arch[65];			/* uname: machine */
 	char proc_version[512];
 	char cmdline[4096];
 	char cpu_model[128];
