@@ -81,6 +81,10 @@ static int report(const struct compare *c, FILE *out)
 		      c->mismatch);
 	if (c->o.workloads)
 		return cmp_print_workloads(c, out);
+	if (c->o.summary) {
+		cmp_print_summary(c, out);
+		return 0;
+	}
 	switch (c->o.format) {
 	case CMP_TEXT:
 		cmp_print_text(c, out);

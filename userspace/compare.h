@@ -36,6 +36,7 @@ struct cmp_opts {
 	double alpha;
 	bool cross;
 	bool workloads;			/* --workloads: those only */
+	bool summary;			/* --summary: a line per api and path */
 	unsigned int ops, paths, apis;	/* filters: bit per name, 0 all */
 };
 
@@ -220,6 +221,7 @@ void cmp_print_md(const struct compare *c, FILE *f);
 /* compare_fleet.c: runs of several machines, one line per machine and path */
 bool cmp_is_fleet(const struct compare *c);
 int cmp_print_fleet(struct compare *c, FILE *f);
+void cmp_print_summary(const struct compare *c, FILE *f);
 
 /* cmd_compare.c */
 int compare_main(int argc, char **argv, FILE *out);

@@ -67,9 +67,9 @@ static int machines(const struct compare *c, struct fleet_machine **out,
 				if (same_machine(&m[j], r))
 					break;
 			if (j == k) {
-				snprintf(m[k].host, sizeof(m[k].host), "%s",
+				snprintf(m[k].host, sizeof(m[k].host), "%.127s",
 					 boot0(r)->host);
-				snprintf(m[k].cpu, sizeof(m[k].cpu), "%s",
+				snprintf(m[k].cpu, sizeof(m[k].cpu), "%.127s",
 					 boot0(r)->cpu);
 				k++;
 			}
@@ -110,7 +110,7 @@ static int compare_machine(const struct compare *c, struct fleet_machine *m)
 		for (size_t i = 0; i < c->nruns[s]; i++)
 			if (same_machine(m, &c->runs[s][i]))
 				m->runs[s][k++] = c->runs[s][i];
-		snprintf(m->release[s], sizeof(m->release[s]), "%s",
+		snprintf(m->release[s], sizeof(m->release[s]), "%.127s",
 			 boot0(&m->runs[s][0])->release);
 		for (size_t i = 1; i < k; i++)
 			if (strcmp(boot0(&m->runs[s][i])->release, m->release[s])) {
@@ -147,7 +147,7 @@ struct fleet_line {
 };
 
 static void summarise(const struct compare *sub, const char *path,
-		      struct fleet_line *l)
+		      const char *api, struct fleet_line *l)
 {
 	double la = 0, lb = 0, lr = 0;
 
@@ -159,7 +159,8 @@ static void summarise(const struct compare *sub, const char *path,
 		if (p->state != CMP_COMPARED || !p->nocc[0])
 			continue;
 		r = p->occ[0][0].row;
-		if (strcmp(r->path, path) || !(p->st.median[0] > 0) ||
+		if (strcmp(r->path, path) || (api && strcmp(r->api, api)) ||
+		    !(p->st.median[0] > 0) ||
 		    !(p->st.median[1] > 0))
 			continue;
 		la += log(p->st.median[0]);
@@ -188,7 +189,7 @@ static const char *mark(const struct fleet_line *l)
 	return l->slower || l->faster ? "?" : "";
 }
 
-static void print_line(const struct compare *c, FILE *f, size_t mi,
+static void print_line(const struct compare *c, FILE *f, const char *first,
 		       const char *path, const struct fleet_line *l)
 {
 	char a[32], b[32], ch[32];
@@ -198,18 +199,18 @@ static void print_line(const struct compare *c, FILE *f, size_t mi,
 	cmp_fmt_change(ch, sizeof(ch), l->change);
 	switch (c->o.format) {
 	case CMP_CSV:
-		fprintf(f, "%zu,%s,%zu,%.6g,%.6g,%.6g,%zu,%zu,%s\n", mi + 1,
+		fprintf(f, "%s,%s,%zu,%.6g,%.6g,%.6g,%zu,%zu,%s\n", first,
 			path, l->n, l->a, l->b, l->change, l->slower,
 			l->faster, mark(l));
 		break;
 	case CMP_MD:
-		fprintf(f, "| %zu | %s | %zu | %s | %s | %s%s | %zu | %zu |\n",
-			mi + 1, path, l->n, a, b, ch, mark(l), l->slower,
+		fprintf(f, "| %s | %s | %zu | %s | %s | %s%s | %zu | %zu |\n",
+			first, path, l->n, a, b, ch, mark(l), l->slower,
 			l->faster);
 		break;
 	case CMP_TEXT:
-		fprintf(f, "%-3zu %-15s %4zu %11s %11s %9s%-1s %6zu %6zu\n",
-			mi + 1, path, l->n, a, b, ch, mark(l), l->slower,
+		fprintf(f, "%-8s %-15s %4zu %10s %10s %9s%-1s %6zu %6zu\n",
+			first, path, l->n, a, b, ch, mark(l), l->slower,
 			l->faster);
 		break;
 	}
@@ -259,7 +260,7 @@ static void print_head(const struct compare *c, FILE *f,
 		fputs("```\n\n| machine | path | points | base | new | change | slower | faster |\n|---|---|---|---|---|---|---|---|\n",
 		      f);
 	else
-		fprintf(f, "\n%-3s %-15s %4s %11s %11s %10s %6s %6s\n", "m",
+		fprintf(f, "\n%-8s %-15s %4s %10s %10s %10s %6s %6s\n", "machine",
 			"path", "pts", "base", "new", "change", "slower",
 			"faster");
 }
@@ -268,6 +269,7 @@ int cmp_print_fleet(struct compare *c, FILE *f)
 {
 	struct fleet_machine *m;
 	struct fleet_line l;
+	char first[24];
 	size_t n;
 	int err;
 
@@ -281,15 +283,16 @@ int cmp_print_fleet(struct compare *c, FILE *f)
 		for (size_t i = 0; i < n; i++) {
 			if (!m[i].nruns[0] || !m[i].nruns[1]) {
 				if (c->o.format == CMP_TEXT)
-					fprintf(f, "%-3zu %s\n", i + 1,
+					fprintf(f, "%-8zu %s\n", i + 1,
 						m[i].nruns[0] ? "only in A: nothing to compare"
 							      : "only in B: nothing to compare");
 				continue;
 			}
 			for (int p = 0; p < PATH_COUNT; p++) {
-				summarise(&m[i].sub, path_names[p], &l);
+				summarise(&m[i].sub, path_names[p], NULL, &l);
+				snprintf(first, sizeof(first), "%zu", i + 1);
 				if (l.n)
-					print_line(c, f, i, path_names[p], &l);
+					print_line(c, f, first, path_names[p], &l);
 			}
 		}
 	}
@@ -297,4 +300,53 @@ int cmp_print_fleet(struct compare *c, FILE *f)
 		free_machine(&m[i]);
 	free(m);
 	return err;
+}
+
+/*
+ * --summary: one line per path and api (with --within, per path), the
+ * same figures as a fleet's lines; after cmp_analyse.
+ */
+void cmp_print_summary(const struct compare *c, FILE *f)
+{
+	const char *unit = c->nruns[0] ? c->runs[0][0].unit : "";
+	struct fleet_line l;
+	char first[48];
+
+	if (c->o.format == CMP_CSV) {
+		fputs("api,path,points,base,new,change,slower,faster,mark\n", f);
+	} else {
+		if (c->o.format == CMP_MD)
+			fputs("```\n", f);
+		if (c->o.within)
+			cmp_line(f, "dmabench compare --summary: %s against %s in %s",
+				 c->o.api[1], c->o.api[0], c->runs[0][0].name);
+		else
+			cmp_line(f, "dmabench compare --summary: %s against %s",
+				 c->runs[1][0].name, c->runs[0][0].name);
+		cmp_line(f, "Per api and path: geometric means over the points compared, in %s;",
+			 unit[0] ? unit : "the runs' unit");
+		cmp_line(f, "change B/A - 1; slower, faster: points with that verdict;");
+		cmp_line(f, "'*' where the verdicts agree with the change, '?' where they disagree.");
+		if (c->o.format == CMP_MD)
+			fputs("```\n\n| api | path | points | base | new | change | slower | faster |\n|---|---|---|---|---|---|---|---|\n",
+			      f);
+		else
+			fprintf(f, "\n%-8s %-15s %4s %10s %10s %10s %6s %6s\n",
+				"api", "path", "pts", "base", "new", "change",
+				"slower", "faster");
+	}
+	for (int a = 0; a < DMABENCH_API_COUNT; a++) {
+		if (c->o.within && a)
+			break;
+		if (c->o.within)
+			snprintf(first, sizeof(first), "%s", c->o.api[0]);
+		else
+			snprintf(first, sizeof(first), "%s", api_names[a]);
+		for (int p = 0; p < PATH_COUNT; p++) {
+			summarise(c, path_names[p],
+				  c->o.within ? NULL : api_names[a], &l);
+			if (l.n)
+				print_line(c, f, first, path_names[p], &l);
+		}
+	}
 }

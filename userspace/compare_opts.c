@@ -56,12 +56,20 @@ const char cmp_usage[] =
 "                    under a warning\n"
 "  --workloads       only the workload points (the only way to get them\n"
 "                    as csv)\n"
+"  --summary         one line per api and path instead of the points:\n"
+"                    geometric means of both sides' medians and of the\n"
+"                    changes, and how many points are slower and faster\n"
+"\n"
+"Runs of several machines (host name and CPU model in meta.json) on a\n"
+"side are compared machine by machine, each its A runs against its B\n"
+"runs, and reported as one line per machine and path in that form (op\n"
+"pair unless --op says otherwise).\n"
 "  -h, --help        this text\n";
 
 enum {
 	OPT_WITHIN = 256, OPT_A, OPT_B, OPT_OP, OPT_PATH, OPT_API, OPT_FORMAT,
 	OPT_BOOTSTRAP, OPT_SEED, OPT_THRESHOLD, OPT_ALPHA, OPT_CROSS,
-	OPT_WORKLOADS,
+	OPT_WORKLOADS, OPT_SUMMARY,
 };
 
 static const struct option options[] = {
@@ -78,6 +86,7 @@ static const struct option options[] = {
 	{ "alpha",	required_argument, NULL, OPT_ALPHA },
 	{ "cross",	no_argument,	   NULL, OPT_CROSS },
 	{ "workloads",	no_argument,	   NULL, OPT_WORKLOADS },
+	{ "summary",	no_argument,	   NULL, OPT_SUMMARY },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -173,6 +182,9 @@ static int one_opt(int c, const char *arg, struct cmp_opts *o)
 		return 0;
 	case OPT_WORKLOADS:
 		o->workloads = true;
+		return 0;
+	case OPT_SUMMARY:
+		o->summary = true;
 		return 0;
 	}
 	return -1;
