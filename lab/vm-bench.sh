@@ -138,6 +138,8 @@ boot() {
 		fi
 	} >"$script"
 	chmod +x "$script"
+	local t0=$SECONDS with_rdma=0
+	[ "$rdma" = 1 ] && [ "$first" = 1 ] && with_rdma=1
 	if ! "$repo/lab/boot.sh" "$build" "$stage" "$cpus" "$qemu" "$append" \
 		"$stage/$name.sh" || [ ! -s "$repo/$part/summary.csv" ]; then
 		echo "vm-bench: boot '$name' failed; see the output above" >&2
@@ -148,6 +150,10 @@ boot() {
 		echo "vm-bench: boot '$name' wrote no workload.csv" >&2
 		exit 1
 	fi
+	# What a boot costs here, for make bench's estimate (scripts/bench.sh).
+	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $name quick=$quick nvme=$nvme" \
+		"rdma=$with_rdma icount=$icount $((SECONDS - t0)) $release" \
+		>>"${DMABENCH_CACHE:-/var/cache/dmabench}/boot-times" 2>/dev/null || true
 	parts+=("/dmabench/$part")
 	first=0
 }

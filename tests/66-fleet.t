@@ -47,6 +47,16 @@ check "csv: a header and 10 rows" test "$(wc -l <"$work/csv")" = 11
 	>/dev/null 2>"$work/err2"
 check "two kernels on one machine and side are refused" \
 	bash -c "[ $? != 0 ] && grep -q 'not repetitions' '$work/err2'"
+# --summary: one line per api and path.
+"$dmabench" compare --summary --op pair "$work/m1A" "$work/m1B" >"$work/sum" 2>/dev/null
+check "--summary: a line per api and path, page on direct among them" \
+	grep -qE '^page +direct +[0-9]+ +[0-9.]+ +[0-9.]+ +[+-][0-9.]+%' "$work/sum"
+check "--summary: no line per point" \
+	bash -c "[ \$(grep -cE '^(none|page|phys|single|resource|sg|iova) ' '$work/sum') -le 35 ]"
+"$dmabench" compare --summary --op pair --within "$work/m1B" --a page --b phys \
+	>"$work/within" 2>/dev/null
+check "--summary --within: phys against page per path" \
+	test "$(grep -cE '^page +(direct|swiotlb|iommu-strict|iommu-lazy|iommu-identity) ' "$work/within")" = 5
 # One machine: the ordinary report, unchanged.
 "$dmabench" compare --op pair "$work/m1A" "$work/m1B" >"$work/one" 2>/dev/null
 check "one machine per side keeps the point-by-point report" \
