@@ -30,7 +30,7 @@ wrap=$rwdir/$name.run
 printf '#!/bin/sh\nexec %q >>%q 2>&1\n' "/dmabench/$script" "/dmabench/$out" \
 	>"$repo/$wrap"
 chmod +x "$repo/$wrap"
-tail -n +1 -F "$repo/$out" 2>/dev/null >&2 &
+tail -n +1 -F "$repo/$out" >&2 2>/dev/null &
 follow=$!
 trap 'kill "$follow" 2>/dev/null || true' EXIT
 

@@ -104,8 +104,10 @@ if [ "$full" = 1 ]; then
 		q=quick=1
 	fi
 else
-	opts=(--dma all --icount --quick --no-nvme "${config[@]}")
-	matrix="the quick matrix on every DMA path, no workloads (FULL=1: all)"
+	[ ${#config[@]} -gt 0 ] || config=(--config configs/bench-lab.conf)
+	opts=(--dma all --icount --no-nvme "${config[@]}")
+	matrix="configs/bench-lab.conf's matrix on every DMA path, no workloads (FULL=1: all)"
+	[ -n "${CONFIG:-}" ] && matrix="$CONFIG's matrix on every DMA path, no workloads"
 	q=quick=1 w="nvme=0" r=0
 fi
 
