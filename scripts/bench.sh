@@ -103,12 +103,13 @@ if [ "$full" = 1 ]; then
 		matrix="the quick matrix, NVMe and RDMA workloads"
 		q=quick=1
 	fi
+	q="matrix=$(basename "${CONFIG:-none}"),$q"
 else
 	[ ${#config[@]} -gt 0 ] || config=(--config configs/bench-lab.conf)
 	opts=(--dma all --icount --no-nvme "${config[@]}")
 	matrix="configs/bench-lab.conf's matrix on every DMA path, no workloads (FULL=1: all)"
 	[ -n "${CONFIG:-}" ] && matrix="$CONFIG's matrix on every DMA path, no workloads"
-	q=quick=1 w="nvme=0" r=0
+	q="matrix=$(basename "${config[1]}"),quick=0" w="nvme=0" r=0
 fi
 
 # The estimate: the boots this run makes, each at what the same boot cost

@@ -58,6 +58,8 @@ struct exp_boot {
 	char release[128];
 	char version[256];
 	char cpu[128];
+	char host[64];			/* host.name, host.arch: newer runs */
+	char arch[32];
 	char config_file[128];
 	uint64_t config_hash;		/* FNV-1a 64 of the recorded options */
 	bool has_config;

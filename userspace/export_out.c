@@ -197,6 +197,18 @@ static void kc_checkouts(struct json *j, const struct exp_run *r,
 	json_arr_end(j);
 }
 
+/* KCIDB's architecture: [a-z0-9_]*, and we leave out an empty one. */
+static bool arch_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_'))
+			return false;
+	return true;
+}
+
 static void kc_builds(struct json *j, const struct exp_run *r,
 		      const struct exp_opts *o, const struct kc_ids *k)
 {
@@ -219,6 +231,8 @@ static void kc_builds(struct json *j, const struct exp_run *r,
 		json_str(j, "comment", text);
 		if (b->config_file[0])
 			json_str(j, "config_name", b->config_file);
+		if (arch_ok(b->arch))
+			json_str(j, "architecture", b->arch);
 		json_bool(j, "valid", true);
 		json_obj_begin(j, "misc");
 		json_str(j, "config_hash", hash);
@@ -266,7 +280,8 @@ static void kc_test(struct json *j, const struct exp_run *r,
 		json_str(j, "start_time", r->date);
 	if (b) {
 		json_obj_begin(j, "environment");
-		snprintf(env, sizeof(env), "%s%s", b->cpu,
+		snprintf(env, sizeof(env), "%s%s%s%s", b->host,
+			 b->host[0] ? ", " : "", b->cpu,
 			 r->emulated ? " (emulated: QEMU TCG)" : "");
 		json_str(j, "comment", env);
 		json_obj_end(j);

@@ -75,6 +75,8 @@ static int load_boots(struct exp_run *r, struct json_span boots)
 		str_at(b, "kernel.release", eb->release, sizeof(eb->release));
 		str_at(b, "kernel.version", eb->version, sizeof(eb->version));
 		str_at(b, "cpu.model", eb->cpu, sizeof(eb->cpu));
+		str_at(b, "host.name", eb->host, sizeof(eb->host));
+		str_at(b, "host.arch", eb->arch, sizeof(eb->arch));
 		str_at(b, "config.file", eb->config_file,
 		       sizeof(eb->config_file));
 		if (!json_get(b, "config", &v) &&
