@@ -151,8 +151,11 @@ boot() {
 		exit 1
 	fi
 	# What a boot costs here, for make bench's estimate (scripts/bench.sh).
+	local matrix=none
+	[ -n "$config" ] &&
+		matrix=$(basename "$config")-$(sha256sum <"$config" | cut -c1-8)
 	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $name" \
-		"matrix=$(basename "${config:-none}"),quick=$quick nvme=$nvme" \
+		"matrix=$matrix,quick=$quick nvme=$nvme" \
 		"rdma=$with_rdma icount=$icount $((SECONDS - t0)) $release" \
 		>>"${DMABENCH_CACHE:-/var/cache/dmabench}/boot-times" 2>/dev/null || true
 	parts+=("/dmabench/$part")

@@ -89,6 +89,15 @@ if [ -n "${NVME:-}" ]; then
 	echo "bench: NVME=$NVME is a device of this machine, which the lab cannot reach; the lab measures its emulated NVMe disk" >&2
 fi
 
+# A configuration as lab/vm-bench.sh records it with a boot's cost.
+matrix_key() {
+	if [ -n "$1" ]; then
+		echo "$(basename "$1")-$(sha256sum <"$1" | cut -c1-8)"
+	else
+		echo none
+	fi
+}
+
 # The matrix: by default one that answers within about 15 minutes on 2
 # cores (the quick matrix on every DMA path, no workloads); FULL=1 the full
 # matrix with the NVMe workloads on every boot and RDMA on the first.
@@ -103,13 +112,13 @@ if [ "$full" = 1 ]; then
 		matrix="the quick matrix, NVMe and RDMA workloads"
 		q=quick=1
 	fi
-	q="matrix=$(basename "${CONFIG:-none}"),$q"
+	q="matrix=$(matrix_key "${CONFIG:-}"),$q"
 else
 	[ ${#config[@]} -gt 0 ] || config=(--config configs/bench-lab.conf)
 	opts=(--dma all --icount --no-nvme "${config[@]}")
 	matrix="configs/bench-lab.conf's matrix on every DMA path, no workloads (FULL=1: all)"
 	[ -n "${CONFIG:-}" ] && matrix="$CONFIG's matrix on every DMA path, no workloads"
-	q="matrix=$(basename "${config[1]}"),quick=0" w="nvme=0" r=0
+	q="matrix=$(matrix_key "${config[1]}"),quick=0" w="nvme=0" r=0
 fi
 
 # The estimate: the boots this run makes, each at what the same boot cost
@@ -125,11 +134,16 @@ for kernel in "${kernels[@]}"; do
 			"$times" 2>/dev/null)
 		if [ -z "$t" ]; then
 			unmeasured=1
-			# seconds per boot, measured with the quick matrix and no
-			# workloads when this was written; the full matrix and the
-			# workloads take several times longer
-			case $b in iommu) t=150 ;; *) t=75 ;; esac
-			[ "$full" = 1 ] && t=$((t * 4))
+			# Not measured here yet.  Where this was written (2 cores
+			# shared with other work, 2026-12-04) an -icount boot cost
+			# 1.24 s of wall time per point, boot included (420 points
+			# in 520 s): bench-lab.conf has 64 points per path, the full
+			# matrix 189, and the NVMe workloads add minutes per path.
+			if [ "$full" = 1 ]; then
+				case $b in iommu) t=1250 ;; *) t=420 ;; esac
+			else
+				case $b in iommu) t=240 ;; *) t=80 ;; esac
+			fi
 		fi
 		est=$((est + t))
 		first=0
