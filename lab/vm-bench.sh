@@ -63,10 +63,15 @@ for p in ${dma//,/ }; do
 	esac
 done
 
+t_build=$SECONDS
 build=$("$repo/lab/build.sh" "$kernel")
 # shellcheck source=/dev/null
 . "$repo/$build/kernel.env"
 release=${RELEASE:?}
+# What each step costs here, for make bench's estimate (scripts/bench.sh).
+times=${DMABENCH_CACHE:-/var/cache/dmabench}/boot-times
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) build - - - - $((SECONDS - t_build))" \
+	"$release" >>"$times" 2>/dev/null || true
 
 rev=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
 stage=build/stage/$(date -u +%Y%m%d-%H%M%S)-$$
@@ -150,14 +155,13 @@ boot() {
 		echo "vm-bench: boot '$name' wrote no workload.csv" >&2
 		exit 1
 	fi
-	# What a boot costs here, for make bench's estimate (scripts/bench.sh).
 	local matrix=none
 	[ -n "$config" ] &&
 		matrix=$(basename "$config")-$(sha256sum <"$config" | cut -c1-8)
 	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $name" \
 		"matrix=$matrix,quick=$quick nvme=$nvme" \
 		"rdma=$with_rdma icount=$icount $((SECONDS - t0)) $release" \
-		>>"${DMABENCH_CACHE:-/var/cache/dmabench}/boot-times" 2>/dev/null || true
+		>>"$times" 2>/dev/null || true
 	parts+=("/dmabench/$part")
 	first=0
 }
