@@ -132,7 +132,7 @@ for kernel in "${kernels[@]}"; do
 		"$times" 2>/dev/null)
 	if [ -z "$t" ]; then
 		unmeasured=1
-		t=180	# a first build took 2 to 4 minutes where this was written
+		t=120	# 98 s to 3 minutes where this was written
 	fi
 	est=$((est + t))
 	first=$r
@@ -143,14 +143,14 @@ for kernel in "${kernels[@]}"; do
 		if [ -z "$t" ]; then
 			unmeasured=1
 			# Not measured here yet.  Where this was written (2 cores
-			# shared with other work, 2026-12-04) an -icount boot cost
-			# 1.24 s of wall time per point, boot included (420 points
-			# in 520 s): bench-lab.conf has 64 points per path, the full
-			# matrix 189, and the NVMe workloads add minutes per path.
+			# shared with other work, 2026-12-04) bench-lab.conf's boots
+			# took 122 to 211 s (direct, swiotlb) and 236 s (iommu); the
+			# full matrix with the workloads took about 35 minutes for
+			# all six boots (issue 14).
 			if [ "$full" = 1 ]; then
-				case $b in iommu) t=1250 ;; *) t=420 ;; esac
+				case $b in iommu) t=900 ;; *) t=360 ;; esac
 			else
-				case $b in iommu) t=240 ;; *) t=80 ;; esac
+				case $b in iommu) t=240 ;; *) t=170 ;; esac
 			fi
 		fi
 		est=$((est + t))
