@@ -317,12 +317,15 @@ void cmp_print_summary(const struct compare *c, FILE *f)
 	} else {
 		if (c->o.format == CMP_MD)
 			fputs("```\n", f);
-		if (c->o.within)
-			cmp_line(f, "dmabench compare --summary: %s against %s in %s",
-				 c->o.api[1], c->o.api[0], c->runs[0][0].name);
-		else
+		if (c->o.within) {
 			cmp_line(f, "dmabench compare --summary: %s against %s",
-				 c->runs[1][0].name, c->runs[0][0].name);
+				 c->o.api[1], c->o.api[0]);
+			cmp_line(f, "run: %.73s", c->runs[0][0].name);
+		} else {
+			cmp_line(f, "dmabench compare --summary: B against A");
+			cmp_line(f, "A: %.75s", c->runs[0][0].name);
+			cmp_line(f, "B: %.75s", c->runs[1][0].name);
+		}
 		cmp_line(f, "Per api and path: geometric means over the points compared, in %s;",
 			 unit[0] ? unit : "the runs' unit");
 		cmp_line(f, "change B/A - 1; slower, faster: points with that verdict;");
