@@ -157,7 +157,8 @@ boot() {
 	fi
 	local matrix=none
 	[ -n "$config" ] &&
-		matrix=$(basename "$config")-$(sha256sum <"$config" | cut -c1-8)
+		matrix=$(basename "$config")-$(printf '%s ' "${words[@]}" |
+			sha256sum | cut -c1-8)
 	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $name" \
 		"matrix=$matrix,quick=$quick nvme=$nvme" \
 		"rdma=$with_rdma icount=$icount $((SECONDS - t0)) $release" \

@@ -89,10 +89,13 @@ if [ -n "${NVME:-}" ]; then
 	echo "bench: NVME=$NVME is a device of this machine, which the lab cannot reach; the lab measures its emulated NVMe disk" >&2
 fi
 
-# A configuration as lab/vm-bench.sh records it with a boot's cost.
+# A configuration as lab/vm-bench.sh records it with a boot's cost: its
+# name and a hash of its options (not of its comments).
 matrix_key() {
+	local opt
 	if [ -n "$1" ]; then
-		echo "$(basename "$1")-$(sha256sum <"$1" | cut -c1-8)"
+		mapfile -t opt < <(sed 's/#.*//' "$1" | tr -s ' \t' '\n' | grep -v '^$')
+		echo "$(basename "$1")-$(printf '%s ' "${opt[@]}" | sha256sum | cut -c1-8)"
 	else
 		echo none
 	fi
