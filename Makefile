@@ -1,7 +1,8 @@
 # dmabench: how much does a streaming DMA mapping cost?  See README.md.
 #
 #   make bench          measure the running kernel, or the VM lab where
-#                       modules cannot be loaded here
+#                       modules cannot be loaded here (6.12 against 7.3,
+#                       the quick matrix, ~15 min; FULL=1 everything)
 #   make test           the test suite (TAP, read by prove)
 #   make vm-bench KERNEL=7.3|src:7.3 DMA=all ICOUNT=1 QUICK=1 [NVME=0] [RDMA=1]
 #                       one kernel in the VM lab (NVMe workloads by
@@ -39,6 +40,9 @@
 #                       torn down again (scripts/nvmeof-rdma.sh)
 #   make module         build bench-module/dmabench.ko for the running kernel
 #   make userspace      build userspace/dmabench
+#   make deps           check (and on Debian/Ubuntu, as root, install) what
+#                       the host needs; every target below runs it first
+#                       for what it needs (scripts/deps.sh)
 
 KERNEL ?= 7.3
 DMA ?= all
@@ -49,18 +53,23 @@ CONFIG ?=
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
 flag = $(if $(filter 1 y yes,$(1)),$(2))
+# The dependency step: scripts/deps.sh GROUP... (build, lab, plots, test)
+deps = scripts/deps.sh $(1)
 
 bench:
-	KERNELS="$(KERNELS)" PCI="$(PCI)" QUICK="$(QUICK)" CONFIG="$(CONFIG)" CPU="$(CPU)" \
+	$(call deps,lab plots)
+	KERNELS="$(KERNELS)" PCI="$(PCI)" QUICK="$(QUICK)" CONFIG="$(CONFIG)" CPU="$(CPU)" FULL="$(FULL)" \
 		NVME="$(NVME)" NVME_ARGS="$(NVME_ARGS)" RDMA="$(RDMA)" \
 		scripts/bench.sh
 
 test:
+	$(call deps,test)
 	tests/run.sh
 
 # vm-bench: NVME=0 drops the NVMe workloads, RDMA=1 adds the RDMA ones
 # (make bench: NVME=<namespace>, RDMA=<ibdev>).
 vm-bench:
+	$(call deps,lab)
 	lab/vm-bench.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick) \
 		$(if $(filter 0 n no,$(NVME)),--no-nvme) $(call flag,$(RDMA),--rdma) \
@@ -68,6 +77,7 @@ vm-bench:
 
 vm-compare:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }
+	$(call deps,lab plots)
 	lab/vm-compare.sh $(A) $(B) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick) \
 		$(if $(CPU),--cpu $(CPU))
@@ -85,6 +95,7 @@ vm-kernel:
 	lab/kbuild.sh $(SRC) $(subst +, ,$(subst $(comma), ,$(CONFIG)))
 
 publish:
+	$(call deps,lab plots)
 	lab/publish.sh $(if $(STEPS),--steps $(STEPS)) $(call flag,$(DRY),--dry-run)
 
 verdict: userspace
@@ -95,10 +106,12 @@ verdict: userspace
 
 plots:
 	@test -n "$(RUN)" || { echo "usage: make plots RUN=<run> [BASE=<run>]" >&2; exit 2; }
+	$(call deps,build plots)
 	scripts/plots.sh "$(RUN)" $(BASE)
 
 report:
 	@test -n "$(RUN)" || { echo "usage: make report RUN=<run> [BASE=<run>]" >&2; exit 2; }
+	$(call deps,build plots)
 	scripts/report.sh "$(RUN)" $(BASE)
 
 ARGS ?= --quick
@@ -115,10 +128,14 @@ nvmeof: userspace
 	scripts/nvmeof-rdma.sh $(if $(RXE),--rxe $(RXE)) $(if $(ADDR),--addr $(ADDR)) \
 		-- $(where) $(ARGS)
 
+deps:
+	scripts/deps.sh all
+
 module:
 	$(MAKE) -C bench-module KDIR=$(KDIR)
 
 userspace:
+	$(call deps,build)
 	$(MAKE) -C userspace
 
 clean:
@@ -126,5 +143,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: bench test vm-bench vm-compare vm-trace vm-kernel publish plots report module userspace clean \
+.PHONY: deps bench test vm-bench vm-compare vm-trace vm-kernel publish plots report module userspace clean \
 	nvme fio rdma nvmeof

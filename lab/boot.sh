@@ -2,9 +2,11 @@
 # Boot a kernel built by lab/build.sh under QEMU (TCG) with virtme-ng, run
 # one script inside, and return its exit status.  The guest's root is the lab
 # root; the repository is /dmabench in it, writable only below RWDIR.  The
-# kernel's console goes to SCRIPT.console beside the script (its last lines
-# are shown when the boot fails); the script's own output to our stderr, so
-# that a caller's stdout carries only what it prints itself.
+# kernel's console goes to SCRIPT.console beside the script, never to the
+# terminal (its last lines are shown when the boot fails); the script's own
+# output goes to RWDIR/NAME.out, which is followed onto our stderr as the
+# guest writes it, so that a caller's stdout carries only what it prints
+# itself.
 #
 # Usage: lab/boot.sh BUILD RWDIR CPUS "QEMU OPTIONS" "KERNEL ARGS" SCRIPT
 #   BUILD   the directory lab/build.sh printed
@@ -21,6 +23,16 @@ binds=(--bind "$repo" /dmabench)
 [ -n "$TREE" ] && binds+=(--bind "$TREE" /kernel)
 
 console=$repo/${script%.sh}.console
+name=$(basename "${script%.sh}")
+out=$rwdir/$name.out
+wrap=$rwdir/$name.run
+: >"$repo/$out"
+printf '#!/bin/sh\nexec %q >>%q 2>&1\n' "/dmabench/$script" "/dmabench/$out" \
+	>"$repo/$wrap"
+chmod +x "$repo/$wrap"
+tail -n +1 -F "$repo/$out" >&2 2>/dev/null &
+follow=$!
+trap 'kill "$follow" 2>/dev/null || true' EXIT
 
 # A hung guest must not hang the caller; a guest that panics must stop, not
 # reboot and run the script again.
@@ -30,9 +42,10 @@ timeout "${DMABENCH_BOOT_TIMEOUT:-3600}" \
 	vng -v -r "$KIMAGE" --disable-kvm --disable-microvm \
 	--cpus "$cpus" --memory 4G --qemu-opts="$qemu -no-reboot" \
 	--append "$append" --rwdir="/dmabench/$rwdir" \
-	--exec "/dmabench/$script" </dev/null 2>&1 |
-	tee "$console" | grep --line-buffered -v '^\[ *[0-9]*\.[0-9]*\]' >&2 ||
-	status=${PIPESTATUS[0]}
+	--exec "/dmabench/$wrap" </dev/null >"$console" 2>&1 || status=$?
+sleep 1	# the last lines the guest wrote
+kill "$follow" 2>/dev/null || true
+wait "$follow" 2>/dev/null || true
 if [ "$status" != 0 ]; then
 	echo "boot: the guest failed ($status); the end of its console, $console:" >&2
 	tail -n 30 "$console" >&2

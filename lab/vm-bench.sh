@@ -92,6 +92,7 @@ fi
 root=$("$repo/lab/mkroot.sh")
 [ -z "$trace" ] || "$repo/lab/rootpkg.sh" "$root" gdb
 
+t_build=$SECONDS
 build=$("$repo/lab/build.sh" "$kernel")
 # shellcheck source=/dev/null
 . "$repo/$build/kernel.env"
@@ -100,6 +101,10 @@ release=${RELEASE:?}
 tree_notes=()
 [ -n "${TREE-}" ] && tree_notes+=(--note "kernel_tree=$TREE")
 [ -n "${SOURCE-}" ] && tree_notes+=(--note "kernel_source=$SOURCE")
+# What each step costs here, for make bench's estimate (scripts/bench.sh).
+times=${DMABENCH_CACHE:-/var/cache/dmabench}/boot-times
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) build - - - - $((SECONDS - t_build))" \
+	"$release" >>"$times" 2>/dev/null || true
 
 rev=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
 stage=build/stage/$(date -u +%Y%m%d-%H%M%S)-$$
@@ -231,6 +236,8 @@ boot() {
 		fi
 	} >"$script"
 	chmod +x "$script"
+	local t0=$SECONDS with_rdma=0
+	[ "$rdma" = 1 ] && [ "$first" = 1 ] && with_rdma=1
 	if ! "$repo/lab/boot.sh" "$build" "$stage" "$cpus" "$qemu" "$append" \
 		"$stage/$name.sh" || [ ! -s "$repo/$part/summary.csv" ]; then
 		echo "vm-bench: boot '$name' failed; see the output above" >&2
@@ -242,6 +249,14 @@ boot() {
 		echo "vm-bench: boot '$name' wrote no workload.csv" >&2
 		exit 1
 	fi
+	local matrix=none
+	[ -n "$config" ] &&
+		matrix=$(basename "$config")-$(printf '%s ' "${words[@]}" |
+			sha256sum | cut -c1-8)
+	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $name" \
+		"matrix=$matrix,quick=$quick nvme=$nvme" \
+		"rdma=$with_rdma icount=$icount $((SECONDS - t0)) $release" \
+		>>"$times" 2>/dev/null || true
 	parts+=("/dmabench/$part")
 	first=0
 }

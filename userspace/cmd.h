@@ -16,5 +16,6 @@ int cmd_verdict(int argc, char **argv);
 int cmd_rdma(int argc, char **argv);
 int cmd_nvme(int argc, char **argv);
 int cmd_fio(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

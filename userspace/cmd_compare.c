@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "compare.h"
+#include "names.h"
 
 /* Split a comma list of run directories and load each. */
 static int load_side(struct compare *c, int side)
@@ -114,6 +115,14 @@ static int report(const struct compare *c, FILE *out)
 	return cmp_print_workloads(c, out);
 }
 
+/* Across machines the op is pair unless --op says otherwise. */
+static void fleet_ops(struct cmp_opts *o)
+{
+	for (int i = 0; i < OP_COUNT && !o->ops; i++)
+		if (!strcmp(op_names[i], "pair"))
+			o->ops = 1U << i;
+}
+
 /* The command, printing its report to out; returns the exit status. */
 int compare_main(int argc, char **argv, FILE *out)
 {
@@ -134,6 +143,11 @@ int compare_main(int argc, char **argv, FILE *out)
 	}
 	c->traced[0] = c->traced[1] = -1;
 	err = load(c);
+	if (!err && cmp_is_fleet(c)) {
+		fleet_ops(&c->o);
+		err = cmp_print_fleet(c, out);
+		goto done;
+	}
 	if (!err)
 		err = cmp_load_traces(c);
 	if (!err)
@@ -144,7 +158,8 @@ int compare_main(int argc, char **argv, FILE *out)
 		err = cmp_analyse(c);
 	if (!err)
 		err = report(c, out);
-	else if (err == -ENOMEM)
+done:
+	if (err == -ENOMEM)
 		warnx("out of memory");
 	if (!err && fflush(out)) {
 		warn("writing the report");

@@ -49,6 +49,7 @@ struct cmp_boot {
 	char version[192];		/* kernel.version */
 	char cpu[128];
 	char qemu_cpu[64];		/* cpu_model: the lab's -cpu, or "" */
+	char host[128];			/* host.name; "" in older runs */
 	uint64_t tsc_khz;		/* the module's; 0 if not recorded */
 };
 
@@ -235,6 +236,10 @@ void cmp_print_summary(const struct compare *c, FILE *f);
 int cmp_load_traces(struct compare *c);
 bool cmp_has_traces(const struct compare *c);
 int cmp_print_attribution(const struct compare *c, FILE *f);
+
+/* compare_fleet.c: runs of several machines, one line per machine and path */
+bool cmp_is_fleet(const struct compare *c);
+int cmp_print_fleet(struct compare *c, FILE *f);
 
 /* cmd_compare.c */
 int compare_main(int argc, char **argv, FILE *out);

@@ -75,7 +75,11 @@ const char cmp_usage[] =
 "                    way to get it as csv); both sides need a trace.csv\n"
 "  --summary         only the summary (text, csv or md)\n"
 "  --no-attribution  the text or md report without the attribution\n"
-"  -h, --help        this text\n";
+"\n"
+"Runs of several machines (host name and CPU model in meta.json) on a\n"
+"side are compared machine by machine, each its A runs against its B\n"
+"runs, and reported as one line per machine and path (op pair unless\n"
+"--op says otherwise).\n""  -h, --help        this text\n";
 
 enum {
 	OPT_WITHIN = 256, OPT_A, OPT_B, OPT_OP, OPT_PATH, OPT_API, OPT_FORMAT,

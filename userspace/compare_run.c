@@ -96,6 +96,7 @@ static int load_boots(struct cmp_run *run, struct json_span boots)
 		str_at(b, "kernel.version", cb->version, sizeof(cb->version));
 		str_at(b, "cpu.model", cb->cpu, sizeof(cb->cpu));
 		str_at(b, "cpu_model", cb->qemu_cpu, sizeof(cb->qemu_cpu));
+		str_at(b, "host.name", cb->host, sizeof(cb->host));
 		if (!json_get(b, "module", &v))
 			cb->tsc_khz = u64_at(v, "tsc_khz");
 	}

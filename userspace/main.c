@@ -26,6 +26,7 @@ static const struct cmd {
 	{ "rdma", cmd_rdma, "RDMA memory registration, on-demand paging and a loopback data path" },
 	{ "nvme", cmd_nvme, "run NVMe read/write workloads with io_uring, cost per I/O" },
 	{ "fio", cmd_fio, "run the same workloads with fio and import its figures" },
+	{ "export", cmd_export, "a run's figures for LKP, KCIDB or LAVA" },
 };
 
 static void usage(FILE *f)

@@ -203,6 +203,11 @@ static void boot_machine(struct json *j, const struct boot_meta *b)
 {
 	const struct sys_info *si = b->si;
 
+	/* which machine: compare groups a fleet's runs by it */
+	json_obj_begin(j, "host");
+	json_str(j, "name", si->host);
+	json_str(j, "arch", si->arch);
+	json_obj_end(j);
 	json_obj_begin(j, "cpu");
 	json_str(j, "model", si->cpu_model);
 	json_int(j, "count", si->cpu_count);

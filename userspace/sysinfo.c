@@ -284,6 +284,8 @@ void sysinfo_collect(struct sys_info *si)
 	if (!uname(&u)) {
 		snprintf(si->release, sizeof(si->release), "%s", u.release);
 		snprintf(si->version, sizeof(si->version), "%s", u.version);
+		snprintf(si->host, sizeof(si->host), "%s", u.nodename);
+		snprintf(si->arch, sizeof(si->arch), "%s", u.machine);
 	}
 	if (read_text("/proc/version", si->proc_version, sizeof(si->proc_version)))
 		snprintf(si->proc_version, sizeof(si->proc_version), "unknown");

@@ -24,6 +24,8 @@ struct kconfig {
 struct sys_info {
 	char release[65];
 	char version[65];
+	char host[65];			/* uname: nodename */
+	char arch[65];			/* uname: machine */
 	char proc_version[512];
 	char compiler[160];	/* from /proc/version, "" if not named */
 	char linker[160];
