@@ -284,7 +284,7 @@ static void dmabench_tick_edge(void)
  * buffer the loop would have taken next, interrupts off, through the traced
  * functions.  A debugger stepping through them sees nothing else.
  */
-static int dmabench_traced(struct dmabench_thread *t)
+static int dmabench_trace_call(struct dmabench_thread *t)
 {
 	const struct dmabench_params *p = t->p;
 	u32 next = (p->warmup + p->nsamples) % p->wset;
@@ -345,7 +345,7 @@ int dmabench_time(struct dmabench_thread *t)
 	}
 	t->end = dmabench_ticks();
 	if (!ret && t->p->trace)
-		ret = dmabench_traced(t);
+		ret = dmabench_trace_call(t);
 	return ret;
 }
 
