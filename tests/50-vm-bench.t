@@ -19,7 +19,10 @@ mkdir -p "$out"
 vm_bench() {
 	local name=$1 series=$2
 	shift 2
-	[ $# -gt 0 ] || set -- --dma all --icount
+	# Traced like make publish's runs (4096 to_device), so that the
+	# figures compare with results/published/ and 57-vm-trace.t checks
+	# the traces against these runs' medians.
+	[ $# -gt 0 ] || set -- --dma all --icount --trace page,phys,phys_page
 	run_logged "$name" lab/vm-bench.sh --kernel "$series" --quick \
 		--no-nvme --out "$out" "$@" >&2 || return 1
 	tail -n 1 "$logs/$name.log"
