@@ -1157,8 +1157,10 @@ static int record(struct fio_run *fr, const struct point *pt,
 	else
 		snprintf(note, sizeof(note), "%s", oc->note);
 	row.note = note;
-	if (!strcmp(oc->status, "ok"))
+	if (!strcmp(oc->status, "ok")) {
 		fill_figures(oc, &row);
+		workload_row_enough(&row, note, sizeof(note));
+	}
 	if (oc->status_fio >= 0)
 		row.profile = oc->profile;
 	err = write_json(fr, pt, oc, &row, n);
