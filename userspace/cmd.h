@@ -5,6 +5,12 @@
 #ifndef DMABENCH_CMD_H
 #define DMABENCH_CMD_H
 
+/*
+ * Exit status of every command: 0 done (or --help), 1 failed (said why),
+ * 2 a bad option or argument (said which), 130 stopped by a signal.
+ */
+#define EXIT_USAGE	2
+
 /* argv joined, as recorded in results. */
 extern const char *dmabench_command;
 

@@ -1303,7 +1303,7 @@ int cmd_fio(int argc, char **argv)
 	ret = parse(argc, argv, fr);
 	if (ret) {
 		free(fr);
-		return ret > 0 ? 0 : 1;
+		return ret > 0 ? 0 : EXIT_USAGE;
 	}
 	catch_stop(&fio_stop, 1,
 		   "\ndmabench: stopping fio, then cleaning up\n");

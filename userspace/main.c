@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stderr);
-		return 1;
+		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    (!strcmp(argv[1], "help") && argc == 2)) {
@@ -71,7 +71,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dmabench: '%s' is not a command\n\n",
 			argv[argc > 2 && !strcmp(argv[1], "help") ? 2 : 1]);
 		usage(stderr);
-		return 1;
+		return EXIT_USAGE;
 	}
 	joined = join_args(argc, argv);
 	dmabench_command = joined;
