@@ -26,6 +26,10 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# Stopped or killed, it stops its guest, build or merge (lab/guard.sh).
+# shellcheck source=lab/guard.sh
+. "$repo/lab/guard.sh"
+guard_self "$@"
 kernel=7.3
 dma=all
 icount=0
@@ -63,7 +67,14 @@ for p in ${dma//,/ }; do
 	esac
 done
 
-build=$("$repo/lab/build.sh" "$kernel")
+tmp=$(mktemp)
+guard_cleanup() {
+	rm -f "$tmp"
+	[ -z "${stage-}" ] || rm -rf "${repo:?}/$stage"
+}
+trap 'rm -f "$tmp"' EXIT
+guard_run "$repo/lab/build.sh" "$kernel" >"$tmp"
+build=$(cat "$tmp")
 # shellcheck source=/dev/null
 . "$repo/$build/kernel.env"
 release=${RELEASE:?}
@@ -138,7 +149,7 @@ boot() {
 		fi
 	} >"$script"
 	chmod +x "$script"
-	if ! "$repo/lab/boot.sh" "$build" "$stage" "$cpus" "$qemu" "$append" \
+	if ! guard_run "$repo/lab/boot.sh" "$build" "$stage" "$cpus" "$qemu" "$append" \
 		"$stage/$name.sh" || [ ! -s "$repo/$part/summary.csv" ]; then
 		echo "vm-bench: boot '$name' failed; see the output above" >&2
 		exit 1
@@ -165,7 +176,8 @@ if [ ${#iommu[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$out"
-"$repo/lab/chroot.sh" "$("$repo/lab/mkroot.sh")" --bind "$repo" /dmabench \
-	--bind "$(cd "$out" && pwd)" /results \
+guard_run "$repo/lab/chroot.sh" "$("$repo/lab/mkroot.sh")" \
+	--bind "$repo" /dmabench --bind "$(cd "$out" && pwd)" /results \
 	"/dmabench/$build/userspace/dmabench" collect --out /results \
-	"${parts[@]}" | tail -n 1 | sed "s|^/results|$out|"
+	"${parts[@]}" >"$tmp"
+tail -n 1 "$tmp" | sed "s|^/results|$out|"
