@@ -11,7 +11,7 @@ set -uo pipefail
 cd "$repo" || exit 1
 
 seed=${FUZZ_SEED:-$(( $(date +%s) % 1000000 ))}
-cases=${FUZZ_CASES:-100}
+cases=${FUZZ_CASES:-60}
 build=build/argv-fuzz
 rm -rf "$build"
 mkdir -p "$build"

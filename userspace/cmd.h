@@ -21,5 +21,6 @@ int cmd_compare(int argc, char **argv);
 int cmd_rdma(int argc, char **argv);
 int cmd_nvme(int argc, char **argv);
 int cmd_fio(int argc, char **argv);
+int cmd_repair(int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@ static const struct cmd {
 	{ "rdma", cmd_rdma, "RDMA memory registration, on-demand paging and a loopback data path" },
 	{ "nvme", cmd_nvme, "run NVMe read/write workloads with io_uring, cost per I/O" },
 	{ "fio", cmd_fio, "run the same workloads with fio and import its figures" },
+	{ "repair",  cmd_repair,  "undo what a killed dmabench left: PCI binding, IOMMU group, module" },
 };
 
 static void usage(FILE *f)
