@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Inside the VM: load dmabench.ko, run the ioctl fuzzer (tests/vm/ioctlfuzz.c)
+# on it, unload it, and look in the kernel log for what a debug kernel
+# reports (WARN, BUG, oops, KASAN, lockdep, dma-debug, RCU stalls, hung
+# tasks) and, where kmemleak is built in, for leaks.  Prints TAP.
+#
+# Usage: ioctl-stress.sh MODULE.ko IOCTLFUZZ CALLS SEED
+set -euo pipefail
+
+ko=$1
+fuzz=$2
+calls=$3
+seed=$4
+# shellcheck source=tests/vm/tap.sh
+. "$(dirname "$0")/tap.sh"
+
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug || true
+marker="dmabench-stress-$$-$RANDOM"
+echo "$marker start" >/dev/kmsg
+check "the module loads" insmod "$ko"
+st=0
+"$fuzz" -n "$calls" -p 3 -t 3 -s "$seed" >/tmp/fuzz.out 2>&1 || st=$?
+grep '^#' /tmp/fuzz.out || true
+check "the fuzzer made its $calls calls (exit $st)" test "$st" = 0
+check "the module unloads after it" rmmod dmabench
+echo "$marker end" >/dev/kmsg
+log=$(dmesg | sed -n "/$marker start/,/$marker end/p")
+reports=$(printf '%s\n' "$log" | grep -E \
+	'WARNING:|BUG:|Oops|Call Trace|general protection|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|DMA-API:|rcu.*stall|blocked for more than|soft lockup|hard LOCKUP|scheduling while atomic|sleeping function called from invalid context' || true)
+echo "# kernel reports: $(printf '%s' "$reports" | grep -c . || true)"
+check "no kernel report (WARN, BUG, KASAN, lockdep, dma-debug, stall, hung task)" test -z "$reports"
+[ -z "$reports" ] || printf '%s\n' "$reports" | head -n 40 | sed 's/^/# /'
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 5
+	echo scan >/sys/kernel/debug/kmemleak
+	leaks=$(grep -c 'unreferenced object' /sys/kernel/debug/kmemleak || true)
+	check "kmemleak: no unreferenced object ($leaks)" test "$leaks" = 0
+else
+	echo "# kmemleak: not in this kernel"
+fi
+tap_end
