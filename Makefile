@@ -6,6 +6,9 @@
 #   make vm-bench KERNEL=7.3 DMA=all ICOUNT=1 QUICK=1 [NVME=0] [RDMA=1]
 #                       one kernel in the VM lab (NVMe workloads by
 #                       default, RDMA on request)
+#   make vm-stress KERNEL=7.3 [CALLS=1000000]
+#                       the control interface fuzzed in a guest, its log
+#                       checked for WARN, BUG, KASAN, lockdep, dma-debug
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
 #                       both kernels in the lab, compared, plotted, reported
 #   make publish        regenerate results/published/ (6.12 against 7.3)
@@ -49,6 +52,12 @@ vm-bench:
 		$(if $(filter 0 n no,$(NVME)),--no-nvme) $(call flag,$(RDMA),--rdma) \
 		$(if $(NVME_ARGS),--nvme-args "$(NVME_ARGS)")
 
+# vm-stress: the ioctl fuzzer against the module in a guest of KERNEL
+# (CALLS=1000000 by default, SEED= to repeat a run); see README.md.
+vm-stress:
+	lab/vm-stress.sh --kernel $(KERNEL) $(if $(CALLS),--calls $(CALLS)) \
+		$(if $(SEED),--seed $(SEED))
+
 vm-compare:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }
 	lab/vm-compare.sh $(A) $(B) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
@@ -90,5 +99,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: bench test vm-bench vm-compare publish plots report module userspace clean \
+.PHONY: bench test vm-bench vm-stress vm-compare publish plots report module userspace clean \
 	nvme fio rdma nvmeof

@@ -10,6 +10,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -189,8 +190,9 @@ int pcibind_ledger_parse(const char *text, struct pcibind *pb, int *pid)
 /* Before the first change: what to give back, should we be killed. */
 static void ledger_write(struct pcibind *pb)
 {
-	char path[PATH_MAX], text[256];
-	int err;
+	char path[PATH_MAX], tmp[PATH_MAX], text[256];
+	ssize_t len;
+	int fd, err;
 
 	if (pb->ledger)
 		return;
@@ -201,9 +203,27 @@ static void ledger_write(struct pcibind *pb)
 	}
 	err = ledger_path(pb->bdf, path, sizeof(path));
 	if (!err)
-		err = pcibind_ledger_fmt(pb, getpid(), text, sizeof(text));
+		err = fmt_buf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (!err)
-		err = write_text(path, text);
+		err = pcibind_ledger_fmt(pb, getpid(), text, sizeof(text));
+	if (err)
+		goto out;
+	/* Whole or not at all: written beside it, then renamed. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	len = write(fd, text, strlen(text));
+	if (len != (ssize_t)strlen(text))
+		err = len < 0 ? -errno : -EIO;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err)
+		unlink(tmp);
+out:
 	if (err) {
 		warnx("%s: cannot record what to restore should this be killed: %s",
 		      path, strerror(-err));
