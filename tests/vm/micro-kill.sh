@@ -44,7 +44,7 @@ for round in INT TERM KILL INT KILL; do
 	kill "-$round" "$pid" 2>/dev/null || true
 	st=0
 	wait "$pid" || st=$?
-	echo "# SIG$round after 0.$delay s (x10): exit $st; device then: $mid"
+	echo "# SIG$round after $((delay / 10)).$((delay % 10)) s: exit $st; device then: $mid"
 	if [ "$round" = KILL ]; then
 		rst=0
 		"$bin" repair >"$out/repair.log" 2>&1 || rst=$?
