@@ -15,7 +15,11 @@ seed=$4
 . "$(dirname "$0")/tap.sh"
 
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug || true
+# The kernel log as it comes: a long run outgrows the ring buffer.
+dmesg -w >/tmp/kmsg.log 2>&1 &
+wpid=$!
 marker="dmabench-stress-$$-$RANDOM"
+sleep 1
 echo "$marker start" >/dev/kmsg
 check "the module loads" insmod "$ko"
 st=0
@@ -24,7 +28,12 @@ grep '^#' /tmp/fuzz.out || true
 check "the fuzzer made its $calls calls (exit $st)" test "$st" = 0
 check "the module unloads after it" rmmod dmabench
 echo "$marker end" >/dev/kmsg
-log=$(dmesg | sed -n "/$marker start/,/$marker end/p")
+sleep 2
+kill "$wpid" 2>/dev/null || true
+check "the kernel log of the run captured from start to end" \
+	bash -c "grep -q '$marker start' /tmp/kmsg.log && grep -q '$marker end' /tmp/kmsg.log"
+log=$(sed -n "/$marker start/,/$marker end/p" /tmp/kmsg.log)
+echo "# kernel log lines in the run: $(printf '%s\n' "$log" | wc -l), of which refusals: $(printf '%s\n' "$log" | grep -c 'dmabench: refused\|dmabench: interface' || true), suppressed: $(printf '%s\n' "$log" | grep -o '[0-9]* callbacks suppressed' | awk '{s += $1} END {print s + 0}')"
 reports=$(printf '%s\n' "$log" | grep -E \
 	'WARNING:|BUG:|Oops|Call Trace|general protection|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|DMA-API:|rcu.*stall|blocked for more than|soft lockup|hard LOCKUP|scheduling while atomic|sleeping function called from invalid context' || true)
 echo "# kernel reports: $(printf '%s' "$reports" | grep -c . || true)"
