@@ -56,7 +56,7 @@ vm-bench:
 # (CALLS=1000000 by default, SEED= to repeat a run); see README.md.
 vm-stress:
 	lab/vm-stress.sh --kernel $(KERNEL) $(if $(CALLS),--calls $(CALLS)) \
-		$(if $(SEED),--seed $(SEED))
+		$(if $(SEED),--seed $(SEED)) $(if $(STRESS_TIME),--time $(STRESS_TIME))
 
 vm-compare:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }

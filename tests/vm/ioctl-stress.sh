@@ -4,13 +4,15 @@
 # reports (WARN, BUG, oops, KASAN, lockdep, dma-debug, RCU stalls, hung
 # tasks) and, where kmemleak is built in, for leaks.  Prints TAP.
 #
-# Usage: ioctl-stress.sh MODULE.ko IOCTLFUZZ CALLS SEED
+# Usage: ioctl-stress.sh MODULE.ko IOCTLFUZZ CALLS SEED [SECONDS]
+#   SECONDS: stop there even if CALLS are not made (a failed check)
 set -euo pipefail
 
 ko=$1
 fuzz=$2
 calls=$3
 seed=$4
+limit=${5:-0}
 # shellcheck source=tests/vm/tap.sh
 . "$(dirname "$0")/tap.sh"
 
@@ -23,8 +25,10 @@ sleep 1
 echo "$marker start" >/dev/kmsg
 check "the module loads" insmod "$ko"
 st=0
-"$fuzz" -n "$calls" -p 3 -t 3 -s "$seed" >/tmp/fuzz.out 2>&1 || st=$?
-grep '^#' /tmp/fuzz.out || true
+"$fuzz" -n "$calls" -T "$limit" -p 3 -t 3 -s "$seed" 2>&1 |
+	tee /tmp/fuzz.out | grep --line-buffered '^#' || true
+st=$(grep -c '^ok 1 ' /tmp/fuzz.out || true)
+st=$((1 - st))
 check "the fuzzer made its $calls calls (exit $st)" test "$st" = 0
 check "the module unloads after it" rmmod dmabench
 echo "$marker end" >/dev/kmsg
