@@ -3,7 +3,7 @@
 
 Usage: argvfuzz.py DMABENCH [--seed N] [--cases N]
 
-For each command (info, micro, collect, compare, nvme, fio, rdma, and
+For each command (info, micro, collect, compare, nvme, fio, rdma, repair, and
 dmabench itself with no or an unknown command) it runs
   - N argvs drawn at random from the command's options (read from its
     --help), values that are wrong in every way we could think of (empty,
@@ -31,7 +31,8 @@ import sys
 import tempfile
 import time
 
-COMMANDS = ["info", "micro", "collect", "compare", "nvme", "fio", "rdma"]
+COMMANDS = ["info", "micro", "collect", "compare", "nvme", "fio", "rdma",
+            "repair"]
 # What a command's usage error names when an argument, not an option, is
 # missing: its positional arguments, as its --help calls them.
 POSITIONAL = {"(none)": ["command"], "collect": ["part director"],
