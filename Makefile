@@ -7,6 +7,9 @@
 #   make vm-bench KERNEL=7.3|src:7.3 DMA=all ICOUNT=1 QUICK=1 [NVME=0] [RDMA=1]
 #                       one kernel in the VM lab (NVMe workloads by
 #                       default, RDMA on request)
+#   make vm-stress KERNEL=7.3 [CALLS=1000000]
+#                       the control interface fuzzed in a guest, its log
+#                       checked for WARN, BUG, KASAN, lockdep, dma-debug
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
 #                       both kernels in the lab, compared, plotted, reported
 #   make vm-trace KERNEL=7.3 DMA=direct [API=page,phys] [SIZE=4096]
@@ -74,6 +77,12 @@ vm-bench:
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick) \
 		$(if $(filter 0 n no,$(NVME)),--no-nvme) $(call flag,$(RDMA),--rdma) \
 		$(if $(NVME_ARGS),--nvme-args "$(NVME_ARGS)") $(if $(CPU),--cpu $(CPU))
+
+# vm-stress: the ioctl fuzzer against the module in a guest of KERNEL
+# (CALLS=1000000 by default, SEED= to repeat a run); see README.md.
+vm-stress:
+	lab/vm-stress.sh --kernel $(KERNEL) $(if $(CALLS),--calls $(CALLS)) \
+		$(if $(SEED),--seed $(SEED)) $(if $(STRESS_TIME),--time $(STRESS_TIME))
 
 vm-compare:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }
@@ -143,5 +152,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: deps bench test vm-bench vm-compare vm-trace vm-kernel publish plots report module userspace clean \
+.PHONY: deps bench test vm-bench vm-stress vm-compare vm-trace vm-kernel publish plots report module userspace clean \
 	nvme fio rdma nvmeof

@@ -9,6 +9,7 @@
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 #include "dmabench_uapi.h"
@@ -135,5 +136,11 @@ long dmabench_run(struct dmabench_run *run);
 		const struct dmabench_params *p, struct dmabench_buf *b,\
 		struct dmabench_mapping *m)
 #include "dmabench_traced.h"
+
+/*
+ * The log lines of refused requests: every one of a few, not one of each
+ * of millions (a fuzzer's), which would flood the log and the console.
+ */
+extern struct ratelimit_state dmabench_refusals;
 
 #endif /* _DMABENCH_H */

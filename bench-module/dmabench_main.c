@@ -55,8 +55,9 @@ static int dmabench_copy_in(void *dst, const void __user *src, size_t size)
 	if (copy_from_user(head, src, sizeof(head)))
 		return -EFAULT;
 	if (head[0] != DMABENCH_UAPI_VERSION || head[1] != size) {
-		pr_err("dmabench: interface version %u size %u, module expects %u size %zu: rebuild userspace/dmabench with this module\n",
-		       head[0], head[1], DMABENCH_UAPI_VERSION, size);
+		if (__ratelimit(&dmabench_refusals))
+			pr_err("dmabench: interface version %u size %u, module expects %u size %zu: rebuild userspace/dmabench with this module\n",
+			       head[0], head[1], DMABENCH_UAPI_VERSION, size);
 		return -EINVAL;
 	}
 	if (copy_from_user(dst, src, size))

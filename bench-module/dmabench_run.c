@@ -17,6 +17,8 @@
 #include <linux/uaccess.h>
 #include "dmabench.h"
 
+DEFINE_RATELIMIT_STATE(dmabench_refusals, 5 * HZ, 100);
+
 static int dmabench_thread_fn(void *data)
 {
 	struct dmabench_thread *t = data;
@@ -86,6 +88,8 @@ static int dmabench_validate(const struct dmabench_run *r)
 
 	if (!why)
 		return 0;
+	if (!__ratelimit(&dmabench_refusals))
+		return -EINVAL;
 	pr_err("dmabench: refused run (api %u target %u dir %u bytes %llu offset %u nents %u attrs %#x samples %u warmup %u batch %u working_set %u threads %u node %d flags %#x): %s\n",
 	       r->api, r->target, r->dir, r->bytes, r->offset, r->nents,
 	       r->attrs, r->samples, r->warmup, r->batch, r->working_set,
@@ -115,8 +119,9 @@ static int dmabench_cpus(const struct dmabench_run *r,
 		}
 		if (cpu >= nr_cpu_ids || !cpu_online(cpu) ||
 		    cpumask_test_and_set_cpu(cpu, seen)) {
-			pr_err("dmabench: refused run: CPU %u of thread %u is offline, unknown or taken by another thread\n",
-			       cpu, i);
+			if (__ratelimit(&dmabench_refusals))
+				pr_err("dmabench: refused run: CPU %u of thread %u is offline, unknown or taken by another thread\n",
+				       cpu, i);
 			ret = -EINVAL;
 			break;
 		}

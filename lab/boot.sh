@@ -15,6 +15,10 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# Stopped or killed, it stops its guest (lab/guard.sh).
+# shellcheck source=lab/guard.sh
+. "$repo/lab/guard.sh"
+guard_self "$@"
 build=$1 rwdir=$2 cpus=$3 qemu=$4 append=$5 script=$6
 # shellcheck source=/dev/null
 . "$repo/$build/kernel.env"
@@ -35,14 +39,25 @@ follow=$!
 trap 'kill "$follow" 2>/dev/null || true' EXIT
 
 # A hung guest must not hang the caller; a guest that panics must stop, not
-# reboot and run the script again.
+# reboot and run the script again.  timeout puts the guest in a process
+# group of its own and passes SIGTERM on to it (SIGKILL 15 s later); it
+# gets SIGTERM when the shell around it dies, and that shell is in the
+# group that guard_run stops when we are stopped.
 status=0
-timeout "${DMABENCH_BOOT_TIMEOUT:-3600}" \
+# shellcheck disable=SC2317 # called by lab/guard.sh on a signal
+guard_cleanup() { kill "$follow" 2>/dev/null || true; }
+# shellcheck disable=SC2016 # expanded by the inner shell
+guard_run bash -c '
+	console=$1
+	shift
+	exec setpriv --pdeathsig TERM -- timeout -k 15 \
+		"${DMABENCH_BOOT_TIMEOUT:-3600}" "$@" </dev/null >"$console" 2>&1
+' bash "$console" \
 	"$repo/lab/chroot.sh" "$root" "${binds[@]}" \
 	vng -v -r "$KIMAGE" --disable-kvm --disable-microvm \
 	--cpus "$cpus" --memory 4G --qemu-opts="$qemu -no-reboot" \
 	--append "$append" --rwdir="/dmabench/$rwdir" \
-	--exec "/dmabench/$wrap" </dev/null >"$console" 2>&1 || status=$?
+	--exec "/dmabench/$wrap" || status=$?
 sleep 1	# the last lines the guest wrote
 kill "$follow" 2>/dev/null || true
 wait "$follow" 2>/dev/null || true

@@ -90,5 +90,7 @@ echo "lab: building dmabench.ko for $release" >&2
 	make -s -C /dmabench/$build/userspace
 	cc -O2 -Wall -Wextra -Werror -I/dmabench/$build/bench-module \
 		-o /dmabench/$build/tests/badparams /dmabench/$build/tests/badparams.c
+	cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -I/dmabench/$build/bench-module \
+		-o /dmabench/$build/tests/ioctlfuzz /dmabench/$build/tests/ioctlfuzz.c -lpthread
 " >&2
 echo "$build"

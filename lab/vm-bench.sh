@@ -41,6 +41,10 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# Stopped or killed, it stops its guest, build or merge (lab/guard.sh).
+# shellcheck source=lab/guard.sh
+. "$repo/lab/guard.sh"
+guard_self "$@"
 kernel=7.3
 dma=all
 icount=0
@@ -92,8 +96,16 @@ fi
 root=$("$repo/lab/mkroot.sh")
 [ -z "$trace" ] || "$repo/lab/rootpkg.sh" "$root" gdb
 
+tmp=$(mktemp)
+# shellcheck disable=SC2317 # called by lab/guard.sh on a signal
+guard_cleanup() {
+	! declare -F stop_tracer >/dev/null || stop_tracer
+	rm -f "$tmp"
+	[ -z "${stage-}" ] || rm -rf "${repo:?}/$stage"
+}
 t_build=$SECONDS
-build=$("$repo/lab/build.sh" "$kernel")
+guard_run "$repo/lab/build.sh" "$kernel" >"$tmp"
+build=$(cat "$tmp")
 # shellcheck source=/dev/null
 . "$repo/$build/kernel.env"
 release=${RELEASE:?}
@@ -153,8 +165,8 @@ stop_tracer() {
 	[ -z "$tracer" ] || kill "$tracer" 2>/dev/null || true
 	tracer=
 }
-trap stop_tracer EXIT
-trap 'exit 130' INT TERM
+# On a signal lab/guard.sh stops the boot and calls guard_cleanup (above).
+trap 'stop_tracer; rm -f "$tmp"' EXIT
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -238,7 +250,7 @@ boot() {
 	chmod +x "$script"
 	local t0=$SECONDS with_rdma=0
 	[ "$rdma" = 1 ] && [ "$first" = 1 ] && with_rdma=1
-	if ! "$repo/lab/boot.sh" "$build" "$stage" "$cpus" "$qemu" "$append" \
+	if ! guard_run "$repo/lab/boot.sh" "$build" "$stage" "$cpus" "$qemu" "$append" \
 		"$stage/$name.sh" || [ ! -s "$repo/$part/summary.csv" ]; then
 		echo "vm-bench: boot '$name' failed; see the output above" >&2
 		exit 1
@@ -274,7 +286,8 @@ if [ ${#iommu[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$out"
-"$repo/lab/chroot.sh" "$root" --bind "$repo" /dmabench \
+guard_run "$repo/lab/chroot.sh" "$root" --bind "$repo" /dmabench \
 	--bind "$(cd "$out" && pwd)" /results \
 	"/dmabench/$build/userspace/dmabench" collect --out /results \
-	"${parts[@]}" | tail -n 1 | sed "s|^/results|$out|"
+	"${parts[@]}" >"$tmp"
+tail -n 1 "$tmp" | sed "s|^/results|$out|"

@@ -66,17 +66,33 @@ def key(r):
             r["completion"], r["buffers"], r["variant"])
 
 
+def short(r, what):
+    """Is the field empty because the row had too little data for it?"""
+    return ("too few operations for" in r["note"] and what in r["note"]) or \
+        ("too little data for " + what) in r["note"]
+
+
 def sane(r):
-    """What is wrong with an ok row's figures, or ""."""
+    """What is wrong with an ok row's figures, or "".
+
+    A figure left empty with a note saying it had too little data under it
+    (README: "How much data a figure needs") is not wrong."""
     rate, p50, p99 = num(r["rate"]), num(r["lat_p50"]), num(r["lat_p99"])
     cpu, share = num(r["cpu_ns_per_op"]), num(r["dma_share"])
     if not rate or rate <= 0:
         return "no IOPS"
-    if not p50 or p50 <= 0 or p99 is None or p99 < p50:
+    if not p50 or p50 <= 0:
+        return "p50 %s" % r["lat_p50"]
+    if (p99 is None and not short(r, "p99")) or \
+            (p99 is not None and p99 < p50):
         return "p50 %s / p99 %s" % (r["lat_p50"], r["lat_p99"])
-    if not cpu or cpu <= 0:
+    if cpu is None and short(r, "cpu_ns_per_op"):
+        pass
+    elif not cpu or cpu <= 0:
         return "no CPU per I/O"
-    if share is None or not 0 <= share <= 1:
+    if share is None and short(r, "dma_share"):
+        pass
+    elif share is None or not 0 <= share <= 1:
         return "no DMA share (%s)" % r["note"]
     if r["share_source"] not in ("cycles", "cpu-clock"):
         return "share source '%s'" % r["share_source"]

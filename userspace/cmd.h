@@ -5,6 +5,12 @@
 #ifndef DMABENCH_CMD_H
 #define DMABENCH_CMD_H
 
+/*
+ * Exit status of every command: 0 done (or --help), 1 failed (said why),
+ * 2 a bad option or argument (said which), 130 stopped by a signal.
+ */
+#define EXIT_USAGE	2
+
 /* argv joined, as recorded in results. */
 extern const char *dmabench_command;
 
@@ -17,5 +23,6 @@ int cmd_rdma(int argc, char **argv);
 int cmd_nvme(int argc, char **argv);
 int cmd_fio(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_repair(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "collect.h"
+#include "parse.h"
 
 static const char usage[] =
 "usage: dmabench collect [--out DIR] PARTDIR...\n"
@@ -46,19 +47,14 @@ int cmd_collect(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
-		case ':':
-			warnx("%s needs a value (see dmabench collect --help)",
-			      argv[optind - 1]);
-			return 1;
 		default:
-			warnx("unknown option '%s' (see dmabench collect --help)",
-			      argv[optind - 1]);
-			return 1;
+			opt_complain(c, argv, options, "collect");
+			return EXIT_USAGE;
 		}
 	}
 	if (optind == argc) {
 		warnx("collect: name at least one part directory (see dmabench collect --help)");
-		return 1;
+		return EXIT_USAGE;
 	}
 	err = collect_merge(out, argv + optind, argc - optind,
 			    dmabench_command ? dmabench_command : "dmabench collect",

@@ -139,7 +139,7 @@ int compare_main(int argc, char **argv, FILE *out)
 		if (ret > 0)
 			fputs(cmp_usage, out);
 		free(c);
-		return ret > 0 ? 0 : 1;
+		return ret > 0 ? 0 : EXIT_USAGE;
 	}
 	c->traced[0] = c->traced[1] = -1;
 	err = load(c);

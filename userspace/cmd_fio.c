@@ -1157,8 +1157,10 @@ static int record(struct fio_run *fr, const struct point *pt,
 	else
 		snprintf(note, sizeof(note), "%s", oc->note);
 	row.note = note;
-	if (!strcmp(oc->status, "ok"))
+	if (!strcmp(oc->status, "ok")) {
 		fill_figures(oc, &row);
+		workload_row_enough(&row, note, sizeof(note));
+	}
 	if (oc->status_fio >= 0)
 		row.profile = oc->profile;
 	err = write_json(fr, pt, oc, &row, n);
@@ -1301,7 +1303,7 @@ int cmd_fio(int argc, char **argv)
 	ret = parse(argc, argv, fr);
 	if (ret) {
 		free(fr);
-		return ret > 0 ? 0 : 1;
+		return ret > 0 ? 0 : EXIT_USAGE;
 	}
 	catch_stop(&fio_stop, 1,
 		   "\ndmabench: stopping fio, then cleaning up\n");

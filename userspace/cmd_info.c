@@ -181,8 +181,10 @@ int cmd_info(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "dmabench: info takes no arguments (see dmabench info --help)\n");
-		return 1;
+		fprintf(stderr, "dmabench: info takes no %s: '%s' (see dmabench info --help)\n",
+			argv[1][0] == '-' ? "options but --help" : "arguments",
+			argv[1]);
+		return EXIT_USAGE;
 	}
 	sysinfo_collect(&si);
 	show_system(&si);

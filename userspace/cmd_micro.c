@@ -327,7 +327,7 @@ int cmd_micro(int argc, char **argv)
 	ret = micro_parse(argc, argv, &m->o);
 	if (ret) {
 		free(m);
-		return ret > 0 ? 0 : 1;
+		return ret > 0 ? 0 : EXIT_USAGE;
 	}
 	start = time(NULL);
 	catch_stop(&micro_stop, 1,

@@ -419,7 +419,7 @@ int cmd_nvme(int argc, char **argv)
 	ret = nvme_parse(argc, argv, &nr->o);
 	if (ret) {
 		free(nr);
-		return ret > 0 ? 0 : 1;
+		return ret > 0 ? 0 : EXIT_USAGE;
 	}
 	catch_stop(&nvme_stop, 2,
 		   "\ndmabench: stopping this point, then cleaning up (again to stop waiting for the device)\n");

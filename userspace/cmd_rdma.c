@@ -255,7 +255,7 @@ int cmd_rdma(int argc, char **argv)
 	ret = rdma_parse(argc, argv, &c->o);
 	if (ret) {
 		free(c);
-		return ret > 0 ? 0 : 1;
+		return ret > 0 ? 0 : EXIT_USAGE;
 	}
 	if (c->o.list) {
 		ret = rdma_dev_list(stdout) ? 1 : 0;

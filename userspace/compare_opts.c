@@ -323,12 +323,8 @@ int cmp_parse(int argc, char **argv, struct cmp_opts *o)
 		case 'h':
 			return 1;
 		case ':':
-			warnx("%s needs a value (see dmabench compare --help)",
-			      argv[optind - 1]);
-			return -1;
 		case '?':
-			warnx("unknown option '%s' (see dmabench compare --help)",
-			      argv[optind - 1]);
+			opt_complain(c, argv, options, "compare");
 			return -1;
 		default:
 			if (one_opt(c, optarg, o))

@@ -89,6 +89,7 @@ static int read_dir(struct json_span sec, struct fio_result *r,
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(lat_keys); i++)
 		get_num(lat, lat_keys[i], lat_out[i]);
+	r->lat_n = get_num(lat, "N", &ops) || ops < 0 ? r->ops : (uint64_t)ops;
 	read_percentiles(lat, r);
 	return 0;
 }
@@ -177,6 +178,7 @@ void fio_fill_row(const struct fio_result *r, struct workload_row *row)
 	row->lat_p999 = r->lat_p999;
 	row->lat_max = r->lat_max;
 	row->lat_mean = r->lat_mean;
+	row->lat_n = r->lat_n;
 }
 
 /* fio --showcmd */

@@ -29,6 +29,7 @@ struct fio_result {
 	const char *dir;	/* "read", "write", or "" if it did no I/O */
 	double seconds;		/* measured: ramp_time excluded */
 	uint64_t ops;		/* I/Os completed in them */
+	uint64_t lat_n;	/* latencies behind the percentiles (lat_ns N) */
 	double iops;
 	double bw_bytes;	/* bytes per second */
 	/* Submission to completion (fio's "lat", not "clat"), in ns. */

@@ -27,6 +27,7 @@ static const struct cmd {
 	{ "nvme", cmd_nvme, "run NVMe read/write workloads with io_uring, cost per I/O" },
 	{ "fio", cmd_fio, "run the same workloads with fio and import its figures" },
 	{ "export", cmd_export, "a run's figures for LKP, KCIDB or LAVA" },
+	{ "repair",  cmd_repair,  "undo what a killed dmabench left: PCI binding, IOMMU group, module" },
 };
 
 static void usage(FILE *f)
@@ -54,7 +55,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stderr);
-		return 1;
+		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    (!strcmp(argv[1], "help") && argc == 2)) {
@@ -73,7 +74,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dmabench: '%s' is not a command\n\n",
 			argv[argc > 2 && !strcmp(argv[1], "help") ? 2 : 1]);
 		usage(stderr);
-		return 1;
+		return EXIT_USAGE;
 	}
 	joined = join_args(argc, argv);
 	dmabench_command = joined;

@@ -166,6 +166,7 @@ int nvme_record(struct nvme_run *nr, const struct nvme_point *pt,
 		err = wl_out_hist(&nr->out, "nvme", n, "-lat.csv", &nr->hist,
 				  hist);
 		row.histogram = hist;
+		workload_row_enough(&row, note, sizeof(note));
 	}
 	if (!err)
 		err = write_json(nr, pt, oc, &row, n);

@@ -367,6 +367,40 @@ int opt_sizes(const char *name, const char *arg, uint64_t limit,
 	return -1;
 }
 
+void opt_complain(int c, char **argv, const struct option *options,
+		  const char *cmd)
+{
+	const char *arg = argv[optind - 1], *eq;
+	size_t len;
+
+	if (c == ':' && !strncmp(arg, "--", 2)) {
+		warnx("%s needs a value (see dmabench %s --help)", arg, cmd);
+		return;
+	}
+	if (c == ':') {
+		warnx("-%c needs a value (see dmabench %s --help)", optopt, cmd);
+		return;
+	}
+	/* A long option given a value it does not take: --quick=1. */
+	eq = strchr(arg, '=');
+	if (optopt && !strncmp(arg, "--", 2) && eq) {
+		len = eq - arg - 2;
+		for (const struct option *o = options; o->name; o++)
+			if (o->has_arg == no_argument && o->val == optopt &&
+			    !strncmp(o->name, arg + 2, len)) {
+				warnx("--%s takes no value: '%s' (see dmabench %s --help)",
+				      o->name, arg, cmd);
+				return;
+			}
+	}
+	/* An unknown short option: optopt, wherever in its cluster. */
+	if (optopt > 0 && optopt < 128 && isgraph(optopt))
+		warnx("unknown option '-%c' (see dmabench %s --help)", optopt,
+		      cmd);
+	else
+		warnx("unknown option '%s' (see dmabench %s --help)", arg, cmd);
+}
+
 int opt_read(int argc, char **argv, const char *cmd, const char *usage,
 	     const struct option *options,
 	     int (*one)(void *ctx, int c, char *arg), void *ctx)
@@ -380,14 +414,8 @@ int opt_read(int argc, char **argv, const char *cmd, const char *usage,
 			fputs(usage, stdout);
 			return 1;
 		}
-		if (c == ':') {
-			warnx("%s needs a value (see dmabench %s --help)",
-			      argv[optind - 1], cmd);
-			return -1;
-		}
-		if (c == '?') {
-			warnx("unknown option '%s' (see dmabench %s --help)",
-			      argv[optind - 1], cmd);
+		if (c == ':' || c == '?') {
+			opt_complain(c, argv, options, cmd);
 			return -1;
 		}
 		if (one(ctx, c, optarg))

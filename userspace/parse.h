@@ -55,6 +55,13 @@ int opt_sizes(const char *name, const char *arg, uint64_t limit,
  * other option goes to one(ctx, its val, its value).  0 once all are
  * read, optind being the first operand.
  */
+/*
+ * Say what is wrong with the option getopt_long() just refused (c is ':'
+ * or '?'): naming it as given, a short one by its letter wherever it sits
+ * in a cluster, and a long one given a value it does not take as such.
+ */
+void opt_complain(int c, char **argv, const struct option *options,
+		  const char *cmd);
 int opt_read(int argc, char **argv, const char *cmd, const char *usage,
 	     const struct option *options,
 	     int (*one)(void *ctx, int c, char *arg), void *ctx);

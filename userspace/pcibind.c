@@ -10,9 +10,14 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "pcibind.h"
 #include "util.h"
@@ -66,6 +71,11 @@ static int group_type(struct pcibind *pb, char *buf, size_t size)
 	return err ? err : read_text(path, buf, size);
 }
 
+static int ledger_path(const char *bdf, char *path, size_t size)
+{
+	return fmt_buf(path, size, "%s/pci-%s", pcibind_state_dir(), bdf);
+}
+
 /* Look at the device and remember its state; changes nothing. */
 int pcibind_open(struct pcibind *pb, const char *bdf)
 {
@@ -79,6 +89,12 @@ int pcibind_open(struct pcibind *pb, const char *bdf)
 	if (err || !path_exists(pb->dir)) {
 		warnx("--pci %s: no such PCI device (see lspci -D)", bdf);
 		return -ENODEV;
+	}
+	err = ledger_path(bdf, path, sizeof(path));
+	if (!err && path_exists(path)) {
+		warnx("%s: %s says a dmabench lent it and did not give it back (killed?): run 'dmabench repair' first",
+		      bdf, path);
+		return -EBUSY;
 	}
 	err = current_driver(pb, pb->orig_driver, sizeof(pb->orig_driver));
 	if (err) {
@@ -105,6 +121,126 @@ int pcibind_open(struct pcibind *pb, const char *bdf)
 	return 0;
 }
 
+const char *pcibind_state_dir(void)
+{
+	const char *d = getenv("DMABENCH_STATE_DIR");
+
+	return d && *d ? d : "/run/dmabench";
+}
+
+int pcibind_ledger_fmt(const struct pcibind *pb, int pid, char *buf,
+		       size_t size)
+{
+	return fmt_buf(buf, size,
+		       "bdf=%s\norig_driver=%s\norig_type=%s\ngroup=%d\npid=%d\n",
+		       pb->bdf, pb->orig_driver, pb->orig_type, pb->group, pid);
+}
+
+/* The value of key in text's "key=value" lines into buf; 0 or -ENOENT. */
+static int ledger_get(const char *text, const char *key, char *buf,
+		      size_t size)
+{
+	size_t klen = strlen(key), len;
+	const char *p = text, *end;
+
+	for (; *p; p = *end ? end + 1 : end) {
+		end = strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		if (!strncmp(p, key, klen) && p[klen] == '=') {
+			len = end - (p + klen + 1);
+			if (len >= size)
+				return -ENAMETOOLONG;
+			memcpy(buf, p + klen + 1, len);
+			buf[len] = '\0';
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int pcibind_ledger_parse(const char *text, struct pcibind *pb, int *pid)
+{
+	char num[24];
+	char *end;
+	long v;
+
+	memset(pb, 0, sizeof(*pb));
+	if (ledger_get(text, "bdf", pb->bdf, sizeof(pb->bdf)) || !pb->bdf[0] ||
+	    strchr(pb->bdf, '/') || pb->bdf[0] == '.' ||
+	    ledger_get(text, "orig_driver", pb->orig_driver,
+		       sizeof(pb->orig_driver)) ||
+	    ledger_get(text, "orig_type", pb->orig_type,
+		       sizeof(pb->orig_type)) ||
+	    ledger_get(text, "group", num, sizeof(num)))
+		return -EINVAL;
+	v = strtol(num, &end, 10);
+	if (*end || v < -1 || v > 1000000)
+		return -EINVAL;
+	pb->group = v;
+	if (ledger_get(text, "pid", num, sizeof(num)))
+		return -EINVAL;
+	v = strtol(num, &end, 10);
+	if (*end || v <= 0 || v > 1 << 30)
+		return -EINVAL;
+	*pid = v;
+	return fmt_buf(pb->dir, sizeof(pb->dir), PCI_DEVICES "/%s", pb->bdf);
+}
+
+/* Before the first change: what to give back, should we be killed. */
+static void ledger_write(struct pcibind *pb)
+{
+	char path[PATH_MAX], tmp[PATH_MAX], text[256];
+	ssize_t len;
+	int fd, err;
+
+	if (pb->ledger)
+		return;
+	if (mkdir(pcibind_state_dir(), 0700) < 0 && errno != EEXIST) {
+		warn("%s: cannot record what to restore should this be killed",
+		     pcibind_state_dir());
+		return;
+	}
+	err = ledger_path(pb->bdf, path, sizeof(path));
+	if (!err)
+		err = fmt_buf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (!err)
+		err = pcibind_ledger_fmt(pb, getpid(), text, sizeof(text));
+	if (err)
+		goto out;
+	/* Whole or not at all: written beside it, then renamed. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	len = write(fd, text, strlen(text));
+	if (len != (ssize_t)strlen(text))
+		err = len < 0 ? -errno : -EIO;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	if (!err && rename(tmp, path) < 0)
+		err = -errno;
+	if (err)
+		unlink(tmp);
+out:
+	if (err) {
+		warnx("%s: cannot record what to restore should this be killed: %s",
+		      path, strerror(-err));
+		return;
+	}
+	pb->ledger = true;
+}
+
+static void ledger_remove(struct pcibind *pb)
+{
+	char path[PATH_MAX];
+
+	if (pb->ledger && !ledger_path(pb->bdf, path, sizeof(path)))
+		unlink(path);
+	pb->ledger = false;
+}
+
 /*
  * Take the device from whatever driver has it, and let only dmabench
  * take it from now on.  Its IOMMU group type can change after this.
@@ -122,6 +258,7 @@ static int claim(struct pcibind *pb)
 	err = current_driver(pb, drv, sizeof(drv));
 	if (err)
 		return err;
+	ledger_write(pb);
 	if (drv[0] && strcmp(drv, DRIVER)) {
 		err = sysfs_write(pb->dir, "driver/unbind", pb->bdf, NULL);
 		if (err)
@@ -224,5 +361,76 @@ int pcibind_restore(struct pcibind *pb)
 			ret = ret ? ret : -EIO;
 		}
 	}
+	if (!ret)
+		ledger_remove(pb);
 	return ret;
+}
+
+/* Is pid a live dmabench (not a process that took its number since)? */
+static bool alive(int pid)
+{
+	char path[64], comm[32];
+
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	return !read_text(path, comm, sizeof(comm)) && !strcmp(comm, "dmabench");
+}
+
+int pcibind_repair(const char *path, unsigned int *fixed)
+{
+	char text[512], drv[64], now[32], over[64], opath[128];
+	struct pcibind pb;
+	unsigned int n;
+	int pid, err;
+
+	err = read_text(path, text, sizeof(text));
+	if (!err)
+		err = pcibind_ledger_parse(text, &pb, &pid);
+	if (err) {
+		warnx("%s: not a ledger dmabench wrote (%s): left alone", path,
+		      strerror(-err));
+		return err;
+	}
+	if (alive(pid)) {
+		printf("%s: in use by dmabench (pid %d): left alone\n", pb.bdf, pid);
+		return 0;
+	}
+	if (!path_exists(pb.dir)) {
+		printf("%s: no longer there; its ledger removed\n", pb.bdf);
+		unlink(path);
+		return 0;
+	}
+	pb.ledger = true;
+	err = current_driver(&pb, drv, sizeof(drv));
+	if (err)
+		return err;
+	pb.bound = !strcmp(drv, DRIVER);
+	pb.orig_unbound = pb.orig_driver[0] && strcmp(drv, pb.orig_driver);
+	pb.override_set = !fmt_buf(opath, sizeof(opath), "%s/driver_override",
+				   pb.dir) &&
+			  !read_text(opath, over, sizeof(over)) &&
+			  !strcmp(over, DRIVER);
+	pb.type_changed = pb.group >= 0 && !group_type(&pb, now, sizeof(now)) &&
+			  strcmp(now, pb.orig_type);
+	if (pb.bound)
+		printf("%s: bound to dmabench: unbinding it\n", pb.bdf);
+	if (pb.type_changed)
+		printf("%s: IOMMU group %d is %s: back to %s\n", pb.bdf, pb.group,
+		       now, pb.orig_type);
+	if (pb.override_set)
+		printf("%s: driver_override is dmabench: clearing it\n", pb.bdf);
+	if (pb.orig_unbound)
+		printf("%s: was bound to %s, now to %s: binding it back\n",
+		       pb.bdf, pb.orig_driver, drv[0] ? drv : "no driver");
+	n = pb.bound + pb.type_changed + pb.override_set + pb.orig_unbound;
+	*fixed += n;
+	err = pcibind_restore(&pb);
+	if (err)
+		warnx("%s: not fully restored (see above); the ledger %s stays",
+		      pb.bdf, path);
+	else if (!n)
+		printf("%s: as it was before dmabench; its ledger removed\n",
+		       pb.bdf);
+	return err;
 }

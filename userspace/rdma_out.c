@@ -264,6 +264,7 @@ int rdma_write_point(struct rdma_ctx *c, const struct rdma_point *p,
 	if (ok && c->o.wl.perf_record)
 		workload_note_add(note, sizeof(note), "%s", res->perf_why[0] ?
 				  res->perf_why : PERFREC_NOTE);
+	workload_row_enough(&w, note, sizeof(note));
 	w.note = note;
 	err = wl_out_row(&c->w, &w);
 	if (err || p->test != RDMA_T_REG)
@@ -281,6 +282,7 @@ int rdma_write_point(struct rdma_ctx *c, const struct rdma_point *p,
 	}
 	if (c->dev.soft)
 		workload_note_add(dnote, sizeof(dnote), RDMA_SOFT_NOTE);
+	workload_row_enough(&d, dnote, sizeof(dnote));
 	d.note = dnote;
 	return wl_out_row(&c->w, &d);
 }

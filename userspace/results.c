@@ -236,36 +236,78 @@ static unsigned int at_least_1(unsigned int v)
 	return v ? v : 1;
 }
 
+/*
+ * Which of a row's order statistics have enough samples under them
+ * (stats_min_n(), STATS_MIN_CI), and a note clause naming those that do
+ * not: what they had, what they need.
+ */
+void summary_enough(const struct summary_row *r, struct summary_enough *e)
+{
+	size_t n = r->st ? r->st->n : 0;
+	bool have = r->st && !r->mean_only;
+	char need[96] = "";
+
+	memset(e, 0, sizeof(*e));
+	e->median = have && n >= stats_min_n(500);
+	e->p90 = have && n >= stats_min_n(900);
+	e->p99 = have && n >= stats_min_n(990);
+	e->ci = r->has_ci && n >= STATS_MIN_CI;
+	if (have && !e->median)
+		snprintf(need, sizeof(need), "median %zu, ", stats_min_n(500));
+	if (have && !e->p90)
+		snprintf(need + strlen(need), sizeof(need) - strlen(need),
+			 "p90 %zu, ", stats_min_n(900));
+	if (have && !e->p99)
+		snprintf(need + strlen(need), sizeof(need) - strlen(need),
+			 "p99 %zu, ", stats_min_n(990));
+	if (r->has_ci && !e->ci)
+		snprintf(need + strlen(need), sizeof(need) - strlen(need),
+			 "ci %d, ", STATS_MIN_CI);
+	if (!need[0])
+		return;
+	need[strlen(need) - 2] = '\0';
+	snprintf(e->note, sizeof(e->note),
+		 "too few samples: %zu; left empty, with the samples each needs: %s",
+		 n, need);
+}
+
 void summary_row(FILE *f, const struct summary_row *r)
 {
 	static const struct stats nothing;
 	const struct stats *st = r->st ? r->st : &nothing;
-	bool have = r->st && !r->mean_only;
-	bool net = have && r->has_harness;
+	struct summary_enough e;
+	bool have, net;
 	char v[16][32], size[24], n[24], nents[16], offset[16], attrs[16];
-	char boot[16], threads[16], batch[16], ws[16];
+	char boot[16], threads[16], batch[16], ws[16], note[512];
+
+	summary_enough(r, &e);
+	have = r->st && !r->mean_only;
+	net = e.median && r->has_harness;
+	snprintf(note, sizeof(note), "%s%s%s", r->note ? r->note : "",
+		 r->note && r->note[0] && e.note[0] ? "; " : "", e.note);
 	const char *field[SUMMARY_FIELDS] = {
 		r->api, r->path, size, r->dir, threads, r->op, r->unit, n,
 		opt_num(v[0], sizeof(v[0]), have, st->min),
-		opt_num(v[1], sizeof(v[1]), have, st->median),
-		opt_num(v[2], sizeof(v[2]), have, st->p90),
-		opt_num(v[3], sizeof(v[3]), have, st->p99),
+		opt_num(v[1], sizeof(v[1]), e.median, st->median),
+		opt_num(v[2], sizeof(v[2]), e.p90, st->p90),
+		opt_num(v[3], sizeof(v[3]), e.p99, st->p99),
 		opt_num(v[4], sizeof(v[4]), have, st->max),
 		opt_num(v[5], sizeof(v[5]), r->st, st->mean),
-		opt_num(v[6], sizeof(v[6]), r->has_harness, r->harness),
+		opt_num(v[6], sizeof(v[6]), r->has_harness &&
+			(r->mean_only || e.median), r->harness),
 		opt_num(v[7], sizeof(v[7]), net, st->median - r->harness),
-		nents, offset, attrs, r->observed, r->status, r->note, boot,
+		nents, offset, attrs, r->observed, r->status, note, boot,
 		r->samples,
 		opt_num(v[8], sizeof(v[8]), have, r->max_irqoff),
 		summary_pattern(r->batch), batch, ws,
 		opt_num(v[9], sizeof(v[9]), r->has_rate, r->rate),
-		opt_num(v[10], sizeof(v[10]), r->has_ci, r->ci_low),
-		opt_num(v[11], sizeof(v[11]), r->has_ci, r->ci_high),
-		opt_num(v[12], sizeof(v[12]), r->has_ci, r->mad),
-		r->has_ci ? stats_ci_flag(st->median, r->ci_low, r->ci_high) : "",
+		opt_num(v[10], sizeof(v[10]), e.ci, r->ci_low),
+		opt_num(v[11], sizeof(v[11]), e.ci, r->ci_high),
+		opt_num(v[12], sizeof(v[12]), e.median && r->has_ci, r->mad),
+		e.ci ? stats_ci_flag(st->median, r->ci_low, r->ci_high) :
+		r->has_ci ? "few-samples" : "",
 		opt_num(v[13], sizeof(v[13]), r->has_spread, r->spread),
 	};
-
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);
 	snprintf(n, sizeof(n), "%zu", st->n);
 	snprintf(nents, sizeof(nents), "%u", r->nents);

@@ -98,6 +98,12 @@ void threads_row(FILE *f, const struct thread_row *t);
 const char *summary_pattern(unsigned int batch);
 
 void summary_header(FILE *f);
+/* What of a summary row has samples enough under it (results.c). */
+struct summary_enough {
+	bool median, p90, p99, ci;
+	char note[160];		/* "" when all do */
+};
+void summary_enough(const struct summary_row *r, struct summary_enough *e);
 void summary_row(FILE *f, const struct summary_row *r);
 
 #endif

@@ -55,3 +55,11 @@ int stats_compute(double *v, size_t n, struct stats *st)
 	st->mean = (double)(sum / n);
 	return 0;
 }
+
+size_t stats_min_n(unsigned int permille)
+{
+	if (permille >= 1000)
+		return (size_t)-1;
+	return (STATS_MIN_TAIL * 1000 + (1000 - permille) - 1) /
+	       (1000 - permille);
+}

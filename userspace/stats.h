@@ -21,6 +21,15 @@ struct stats {
 extern const char stats_quantile_method[];
 
 double stats_quantile(const double *sorted, size_t n, unsigned int permille);
+/*
+ * How many samples a quantile needs before it is reported: at least
+ * STATS_MIN_TAIL on each side of it, n * (1 - q) >= 10 (median 20, p90
+ * 100, p99 1000, p99.9 10000).  The confidence interval of the median,
+ * and the wide-ci flag drawn from it, need STATS_MIN_CI samples.
+ */
+#define STATS_MIN_TAIL	10
+#define STATS_MIN_CI	100
+size_t stats_min_n(unsigned int permille);
 int stats_compute(double *v, size_t n, struct stats *st);
 
 /* stats_ci.c: confidence interval of the median, MAD, the wide-ci flag. */

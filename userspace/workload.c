@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "lathist.h"
 #include "meta.h"
 #include "parse.h"
+#include "stats.h"
 #include "sysinfo.h"
 #include "sysprof.h"
 #include "util.h"
@@ -38,12 +40,14 @@ void workload_row_init(struct workload_row *r)
 	r->lat_p999 = r->lat_max = r->lat_mean = NAN;
 	r->ns_per_page = r->cpu_ns_per_op = NAN;
 	r->kcycles_per_op = r->kinstr_per_op = r->dma_share = NAN;
+	r->cpu_ticks = NAN;
 }
 
 void workload_row_lat(struct workload_row *r, const struct lathist *h)
 {
 	if (!h || !h->n)
 		return;
+	r->lat_n = h->n;
 	r->lat_min = h->min;
 	r->lat_p50 = lathist_quantile(h, 500);
 	r->lat_p90 = lathist_quantile(h, 900);
@@ -59,6 +63,8 @@ void workload_row_cost(struct workload_row *r, const struct sysprof_result *p,
 	if (!ops)
 		return;
 	r->cpu_ns_per_op = p->busy_ns / ops;
+	if (p->cpu_tick_ns > 0)
+		r->cpu_ticks = p->busy_ns / p->cpu_tick_ns;
 	r->kcycles_per_op = p->kcycles / ops;
 	r->kinstr_per_op = p->kinstr / ops;
 	r->dma_share = p->dma_share;
@@ -81,6 +87,78 @@ void workload_note_add(char *note, size_t size, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(note + len, size - len, fmt, ap);
 	va_end(ap);
+}
+
+uint64_t wl_min_ops(unsigned int permille)
+{
+	return permille >= 1000 ? UINT64_MAX : stats_min_n(permille);
+}
+
+unsigned int workload_row_enough(struct workload_row *r, char *note,
+				 size_t size)
+{
+	static const struct {
+		const char *name;
+		unsigned int q;
+		size_t off;
+	} quant[] = {
+		{ "p50", 500, offsetof(struct workload_row, lat_p50) },
+		{ "p90", 900, offsetof(struct workload_row, lat_p90) },
+		{ "p99", 990, offsetof(struct workload_row, lat_p99) },
+		{ "p99.9", 999, offsetof(struct workload_row, lat_p999) },
+	};
+	unsigned long long n = r->lat_n ? r->lat_n : r->ops;
+	unsigned int emptied = 0;
+	char which[64] = "", needs[96] = "";
+	double *v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(quant); i++) {
+		v = (double *)((char *)r + quant[i].off);
+		if (isnan(*v) || n >= wl_min_ops(quant[i].q))
+			continue;
+		*v = NAN;
+		emptied++;
+		snprintf(which + strlen(which), sizeof(which) - strlen(which),
+			 "%s%s", which[0] ? ", " : "", quant[i].name);
+		snprintf(needs + strlen(needs), sizeof(needs) - strlen(needs),
+			 "%s%llu for %s", needs[0] ? ", " : "",
+			 (unsigned long long)wl_min_ops(quant[i].q),
+			 quant[i].name);
+	}
+	if (!isnan(r->ns_per_page) && n < wl_min_ops(500)) {
+		r->ns_per_page = NAN;
+		emptied++;
+		snprintf(which + strlen(which), sizeof(which) - strlen(which),
+			 "%sns_per_page", which[0] ? ", " : "");
+		snprintf(needs + strlen(needs), sizeof(needs) - strlen(needs),
+			 "%s%llu for its median", needs[0] ? ", " : "",
+			 (unsigned long long)wl_min_ops(500));
+	}
+	if (which[0])
+		workload_note_add(note, size,
+				  "too few operations for %s: %llu, needs %s (%d beyond the quantile)",
+				  which, n, needs, WL_MIN_TAIL);
+	if (!isnan(r->cpu_ns_per_op) &&
+	    (isnan(r->cpu_ticks) || r->cpu_ticks < WL_MIN_CPU_TICKS)) {
+		r->cpu_ns_per_op = NAN;
+		emptied++;
+		if (isnan(r->cpu_ticks))
+			workload_note_add(note, size,
+					  "no cpu_ns_per_op: the /proc/stat tick length is unknown");
+		else
+			workload_note_add(note, size,
+					  "too little data for cpu_ns_per_op: %.0f busy ticks of /proc/stat, needs %d (1 %% resolution)",
+					  r->cpu_ticks, WL_MIN_CPU_TICKS);
+	}
+	if (!isnan(r->dma_share) && r->kernel_samples < WL_MIN_KERNEL_SAMPLES) {
+		r->dma_share = NAN;
+		emptied++;
+		workload_note_add(note, size,
+				  "too little data for dma_share: %llu non-idle kernel samples, needs %d",
+				  (unsigned long long)r->kernel_samples,
+				  WL_MIN_KERNEL_SAMPLES);
+	}
+	return emptied;
 }
 
 void workload_header(FILE *f)

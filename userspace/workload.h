@@ -66,7 +66,33 @@ struct workload_row {
 	unsigned int boot;
 	const char *histogram;	/* relative path or "" */
 	const char *profile;	/* relative path or "" */
+	/* Not columns: how much data is under the figures (NAN, 0: unknown). */
+	double cpu_ticks;	/* busy /proc/stat ticks behind cpu_ns_per_op */
+	uint64_t lat_n;		/* operations behind the latency figures */
 };
+
+/*
+ * How much data a figure needs (README.md, "How much data a figure
+ * needs").  Below it the field is left empty and the note says why.
+ *  - cpu_ns_per_op: busy ticks of /proc/stat, one tick of error in 100
+ *    is 1 %;
+ *  - dma_share: non-idle kernel samples, one in 1000 is 0.1 % of share;
+ *  - a latency quantile q: at least WL_MIN_TAIL operations on each side
+ *    of it, n * (1 - q) >= 10: p50 20, p90 100, p99 1000, p99.9 10000
+ *    (ns_per_page, the median per page, as p50).
+ */
+#define WL_MIN_CPU_TICKS	100
+#define WL_MIN_KERNEL_SAMPLES	1000
+#define WL_MIN_TAIL		10	/* = STATS_MIN_TAIL */
+/* Operations a quantile of permille q needs: 10 * 1000 / (1000 - q). */
+uint64_t wl_min_ops(unsigned int permille);
+/*
+ * Empty every figure of r that has too little under it, and add to note
+ * (r->note's buffer, of size bytes) which, what it had and what it needs.
+ * The number of figures emptied.
+ */
+unsigned int workload_row_enough(struct workload_row *r, char *note,
+				 size_t size);
 
 struct lathist;
 

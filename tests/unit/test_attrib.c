@@ -396,10 +396,10 @@ static void refusals(void)
 	ok(out && !strstr(out, "Attribution"), "no attribution part");
 	free(out);
 	is_int(run(&out, "--attribution", "--summary", fixture(DA), dir, NULL),
-	       1, "--attribution with --summary refused");
+	       2, "--attribution with --summary refused");
 	free(out);
 	is_int(run(&out, "--within", dir, "--a", "page", "--b", "Phys!", NULL),
-	       1, "an api name that is no name refused");
+	       2, "an api name that is no name refused");
 	free(out);
 	/* a run that holds traces only (make vm-trace) */
 	snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s/traces' && rm '%s/traces/summary.csv'",

@@ -372,9 +372,9 @@ static void refusals(void)
 	is_int(run(&out, path_of("a"), path_of("nowhere"), NULL), 1,
 	       "a missing run refused");
 	free(out);
-	is_int(run(&out, path_of("a"), NULL), 1, "one run is not enough");
+	is_int(run(&out, path_of("a"), NULL), 2, "one run is not enough: exit 2");
 	free(out);
-	is_int(run(&out, "--within", path_of("a"), "--a", "page", NULL), 1,
+	is_int(run(&out, "--within", path_of("a"), "--a", "page", NULL), 2,
 	       "--within without --b refused");
 	free(out);
 }

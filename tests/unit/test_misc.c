@@ -2,10 +2,14 @@
 /*
  * Run directory names, durations, kernel config lines, path expectations.
  */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "names.h"
+#include "pcibind.h"
 #include "progress.h"
 #include "results.h"
 #include "sha256.h"
@@ -124,8 +128,50 @@ static void command_line(void)
 	free(s);
 }
 
+/* The ledger a lent PCI device leaves for dmabench repair. */
+static void ledger(void)
+{
+	struct pcibind pb = { .bdf = "0000:00:10.0", .orig_driver = "",
+			      .orig_type = "DMA-FQ", .group = 7 }, back;
+	char text[256], dir[] = "/tmp/dmabench-ledger-XXXXXX", path[PATH_MAX];
+	unsigned int fixed = 0;
+	int pid = 0;
+	FILE *f;
+
+	ok(!pcibind_ledger_fmt(&pb, 4242, text, sizeof(text)), "ledger written");
+	ok(!pcibind_ledger_parse(text, &back, &pid), "ledger read back");
+	is_str(back.bdf, "0000:00:10.0", "ledger: bdf");
+	is_str(back.orig_driver, "", "ledger: no driver");
+	is_str(back.orig_type, "DMA-FQ", "ledger: group type");
+	is_int(back.group, 7, "ledger: group");
+	is_int(pid, 4242, "ledger: pid");
+	is_str(back.dir, "/sys/bus/pci/devices/0000:00:10.0", "ledger: sysfs dir");
+	ok(pcibind_ledger_parse("bdf=../x\norig_driver=\norig_type=\ngroup=1\npid=2\n",
+				&back, &pid), "ledger: a bdf with a slash refused");
+	ok(pcibind_ledger_parse("bdf=0000:00:10.0\n", &back, &pid),
+	   "ledger: a truncated one refused");
+	if (!ok(mkdtemp(dir) != NULL, "ledger dir"))
+		return;
+	setenv("DMABENCH_STATE_DIR", dir, 1);
+	snprintf(path, sizeof(path), "%s/pci-0000:ff:1f.7", dir);
+	snprintf(pb.bdf, sizeof(pb.bdf), "0000:ff:1f.7");
+	pcibind_ledger_fmt(&pb, 999999999, text, sizeof(text));
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	is_int(pcibind_repair(path, &fixed), 0,
+	       "repair: a device no longer there, its writer dead");
+	ok(access(path, F_OK) != 0, "repair: its ledger removed");
+	is_int(fixed, 0, "repair: nothing changed on the machine");
+	unsetenv("DMABENCH_STATE_DIR");
+	rmdir(dir);
+}
+
 void test_misc(void)
 {
+	ledger();
 	names();
 	command_line();
 	durations();

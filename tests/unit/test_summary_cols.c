@@ -117,6 +117,66 @@ static void counter_row(void)
 	free(text);
 }
 
+/* Too few samples: the quantiles and the interval they lack are empty. */
+static void few_samples(void)
+{
+	struct stats st = { .n = 200, .min = 1, .median = 100, .p90 = 120,
+			    .p99 = 150, .max = 900, .mean = 105 };
+	struct summary_row r = {
+		.api = "page", .path = "direct", .size = 4096,
+		.dir = "to_device", .op = "map", .unit = "ns", .st = &st,
+		.observed = "direct", .status = "ok", .note = "as asked",
+		.samples = "samples/x.csv", .has_harness = true, .harness = 10,
+		.has_ci = true, .ci_low = 98, .ci_high = 101, .mad = 4,
+	};
+	struct summary_enough e;
+	struct csv_record rec;
+	char *text = NULL;
+
+	is_int(stats_min_n(500), 20, "the median needs 20 samples");
+	is_int(stats_min_n(900), 100, "p90 needs 100");
+	is_int(stats_min_n(990), 1000, "p99 needs 1000");
+	is_int(stats_min_n(999), 10000, "p99.9 needs 10000");
+	if (!ok(!write_read(put_summary, &r, &rec, &text), "a 200-sample row reads back"))
+		return;
+	is_str(rec.field[9], "100", "200 samples: median");
+	is_str(rec.field[10], "120", "200 samples: p90");
+	is_str(rec.field[11], "", "200 samples: no p99");
+	is_str(rec.field[15], "90", "200 samples: net_median");
+	is_str(rec.field[29], "98", "200 samples: ci_low");
+	is_str(rec.field[32], "wide-ci", "200 samples: the flag from the interval");
+	ok(strstr(rec.field[21], "as asked; too few samples: 200") &&
+	   strstr(rec.field[21], "p99 1000"), "note says which, had, needs: %s",
+	   rec.field[21]);
+	csv_record_free(&rec);
+	free(text);
+
+	st.n = 50;
+	if (!ok(!write_read(put_summary, &r, &rec, &text), "a 50-sample row reads back"))
+		return;
+	ok(rec.field[9][0] && !rec.field[10][0] && !rec.field[11][0],
+	   "50 samples: a median, no p90 or p99");
+	ok(!rec.field[29][0] && !rec.field[30][0], "50 samples: no interval");
+	is_str(rec.field[32], "few-samples", "50 samples: flag few-samples, not wide-ci");
+	is_str(rec.field[31], "4", "50 samples: MAD");
+	csv_record_free(&rec);
+	free(text);
+
+	st.n = 10;
+	summary_enough(&r, &e);
+	ok(!e.median && !e.p90 && !e.p99 && !e.ci, "10 samples: nothing but min, max, mean");
+	ok(strstr(e.note, "median 20, p90 100, p99 1000, ci 100") != NULL,
+	   "10 samples: the note lists every need: %s", e.note);
+	if (!ok(!write_read(put_summary, &r, &rec, &text), "a 10-sample row reads back"))
+		return;
+	ok(!rec.field[9][0] && !rec.field[14][0] && !rec.field[15][0] &&
+	   !rec.field[31][0], "10 samples: no median, harness, net_median, MAD");
+	ok(rec.field[8][0] && rec.field[12][0] && rec.field[13][0],
+	   "10 samples: min, max and mean stay");
+	csv_record_free(&rec);
+	free(text);
+}
+
 static void thread_row(void)
 {
 	struct summary_row r = {
@@ -147,5 +207,6 @@ void test_summary_cols(void)
 	header();
 	measured();
 	counter_row();
+	few_samples();
 	thread_row();
 }

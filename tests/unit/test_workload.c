@@ -198,6 +198,79 @@ static void test_collect_compare(void)
 	free(out);
 }
 
+/* A row with every figure, from n operations, ticks and kernel samples. */
+static void full_row(struct workload_row *r, uint64_t n, double ticks,
+		     uint64_t samples)
+{
+	workload_row_init(r);
+	r->ops = n;
+	r->rate = 1000;
+	r->lat_n = n;
+	r->lat_min = 1;
+	r->lat_p50 = 2;
+	r->lat_p90 = 3;
+	r->lat_p99 = 4;
+	r->lat_p999 = 5;
+	r->lat_max = 6;
+	r->lat_mean = 2.5;
+	r->ns_per_page = 7;
+	r->cpu_ticks = ticks;
+	r->cpu_ns_per_op = 8;
+	r->kcycles_per_op = 9;
+	r->dma_share = 0.1;
+	r->share_source = "cpu-clock";
+	r->kernel_samples = samples;
+}
+
+static void test_enough(void)
+{
+	struct workload_row r;
+	char note[512];
+
+	is_int(wl_min_ops(500), 20, "p50 needs 20 operations");
+	is_int(wl_min_ops(999), 10000, "p99.9 needs 10000");
+
+	full_row(&r, 100000, 5000, 20000);
+	snprintf(note, sizeof(note), "kept");
+	is_int(workload_row_enough(&r, note, sizeof(note)), 0,
+	       "plenty of data: nothing emptied");
+	is_str(note, "kept", "plenty of data: the note unchanged");
+	ok(!isnan(r.lat_p999) && !isnan(r.cpu_ns_per_op) && !isnan(r.dma_share),
+	   "plenty of data: p99.9, CPU and share stay");
+
+	/* What the issue saw under ICOUNT: 0 ticks, 2 to 4 samples. */
+	full_row(&r, 640, 0, 3);
+	note[0] = '\0';
+	is_int(workload_row_enough(&r, note, sizeof(note)), 4,
+	       "640 I/Os, 0 ticks, 3 samples: p99, p99.9, CPU and share emptied");
+	ok(!isnan(r.lat_p50) && !isnan(r.lat_p90) && isnan(r.lat_p99) &&
+	   isnan(r.lat_p999), "640 I/Os: p50 and p90 stay, p99 and p99.9 go");
+	ok(!isnan(r.lat_min) && !isnan(r.lat_max) && !isnan(r.lat_mean) &&
+	   !isnan(r.rate) && !isnan(r.kcycles_per_op),
+	   "min, max, mean, rate and counters stay");
+	ok(isnan(r.cpu_ns_per_op) && isnan(r.dma_share), "CPU and share empty");
+	is_int(r.kernel_samples, 3, "the sample count itself stays");
+	ok(strstr(note, "too few operations for p99, p99.9: 640, needs 1000 for p99, 10000 for p99.9") != NULL,
+	   "the note names the quantiles, what they had, what they need: %s", note);
+	ok(strstr(note, "cpu_ns_per_op: 0 busy ticks of /proc/stat, needs 100") != NULL,
+	   "the note names the ticks");
+	ok(strstr(note, "dma_share: 3 non-idle kernel samples, needs 1000") != NULL,
+	   "the note names the samples");
+
+	full_row(&r, 10, 99.5, 999);
+	note[0] = '\0';
+	is_int(workload_row_enough(&r, note, sizeof(note)), 7,
+	       "10 operations, 99.5 ticks, 999 samples: all quantiles, ns_per_page, CPU, share");
+	ok(isnan(r.ns_per_page) && isnan(r.lat_p50), "no median, no ns_per_page");
+
+	full_row(&r, 50, NAN, 1000);
+	r.lat_n = 20000;	/* fio: its latency count, not the window's */
+	note[0] = '\0';
+	is_int(workload_row_enough(&r, note, sizeof(note)), 1,
+	       "lat_n counts for the quantiles; unknown ticks empty the CPU");
+	ok(strstr(note, "tick length is unknown") != NULL, "and say so");
+}
+
 void test_workload(void)
 {
 	snprintf(top, sizeof(top), "/tmp/dmabench-wl-XXXXXX");
@@ -206,6 +279,7 @@ void test_workload(void)
 		return;
 	}
 	test_row();
+	test_enough();
 	test_out();
 	test_collect_compare();
 	remove_tree(top);
