@@ -32,7 +32,7 @@ import tempfile
 import time
 
 COMMANDS = ["info", "micro", "collect", "compare", "nvme", "fio", "rdma",
-            "repair"]
+            "repair", "verdict", "export"]
 # What a command's usage error names when an argument, not an option, is
 # missing: its positional arguments, as its --help calls them.
 POSITIONAL = {"(none)": ["command"], "collect": ["part director"],

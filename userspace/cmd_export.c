@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "parse.h"
 #include "export.h"
 
 static const char usage[] =
@@ -43,7 +44,7 @@ static const char usage[] =
 "  --format FMT     lkp, kcidb or lava (required)\n"
 "  --micro          only the microbenchmark's points (summary.csv)\n"
 "  --workloads      only the workload points (workload.csv)\n"
-"  --prefix P       put P. before every name (default: none for lkp and\n"
+"  --prefix NAME    put NAME. before every name (default: none for lkp and\n"
 "                   lava, whose engines add the suite's name; 'dmabench'\n"
 "                   for kcidb's test paths)\n"
 "  --origin NAME    kcidb: the submitting CI system, [a-z0-9_]+\n"
@@ -51,7 +52,7 @@ static const char usage[] =
 "  --checkout ID    kcidb: the checkout's id after 'ORIGIN:' (default\n"
 "                   RELEASE-HASH of the kernel's version string)\n"
 "  --build ID       kcidb: the build's id (default RELEASE-config-HASH)\n"
-"  --test-id P      kcidb: tests are ORIGIN:P.NAME (default: the run\n"
+"  --test-id ID     kcidb: tests are ORIGIN:ID.NAME (default: the run\n"
 "                   directory's name)\n"
 "  -h, --help       this text\n";
 
@@ -82,8 +83,11 @@ static bool origin_ok(const char *s)
 	return true;
 }
 
+/* A name part: 1 to 128 letters, digits, '_', '-' and '.'. */
 static bool prefix_ok(const char *s)
 {
+	if (!*s || strlen(s) > 128)
+		return false;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' ||
@@ -107,12 +111,8 @@ static int parse(int argc, char **argv, struct exp_opts *o)
 		case 'h':
 			return 1;
 		case ':':
-			warnx("%s needs a value (see dmabench export --help)",
-			      argv[optind - 1]);
-			return -1;
 		case '?':
-			warnx("unknown option '%s' (see dmabench export --help)",
-			      argv[optind - 1]);
+			opt_complain(c, argv, options, "export");
 			return -1;
 		case OPT_FORMAT:
 			have_format = true;
@@ -136,7 +136,7 @@ static int parse(int argc, char **argv, struct exp_opts *o)
 			break;
 		case OPT_PREFIX:
 			if (!prefix_ok(optarg)) {
-				warnx("--prefix %s: letters, digits, '_', '-' and '.' only",
+				warnx("--prefix '%.40s': 1 to 128 letters, digits, '_', '-' and '.'",
 				      optarg);
 				return -1;
 			}
@@ -150,12 +150,27 @@ static int parse(int argc, char **argv, struct exp_opts *o)
 			o->origin = optarg;
 			break;
 		case OPT_CHECKOUT:
+			if (!prefix_ok(optarg)) {
+				warnx("--checkout '%.40s': 1 to 128 letters, digits, '_', '-' and '.'",
+				      optarg);
+				return -1;
+			}
 			o->checkout_id = optarg;
 			break;
 		case OPT_BUILD:
+			if (!prefix_ok(optarg)) {
+				warnx("--build '%.40s': 1 to 128 letters, digits, '_', '-' and '.'",
+				      optarg);
+				return -1;
+			}
 			o->build_id = optarg;
 			break;
 		case OPT_TEST_ID:
+			if (!prefix_ok(optarg)) {
+				warnx("--test-id '%.40s': 1 to 128 letters, digits, '_', '-' and '.'",
+				      optarg);
+				return -1;
+			}
 			o->test_id = optarg;
 			break;
 		}
@@ -186,7 +201,7 @@ int export_main(int argc, char **argv, FILE *out)
 	if (ret) {
 		if (ret > 0)
 			fputs(usage, out);
-		return ret > 0 ? 0 : 1;
+		return ret > 0 ? 0 : EXIT_USAGE;
 	}
 	err = exp_load(&r, o.run, o.micro, o.workloads);
 	if (!err)

@@ -146,17 +146,17 @@ int cmd_verdict(int argc, char **argv)
 
 	ret = opt_read(argc, argv, "verdict", usage, options, one, &o);
 	if (ret)
-		return ret > 0 ? 0 : 1;
+		return ret > 0 ? 0 : EXIT_USAGE;
 	if (optind < argc) {
 		warnx("unexpected argument '%s' (see dmabench verdict --help)",
 		      argv[optind]);
-		return 1;
+		return EXIT_USAGE;
 	}
 	for (int i = VD_DA; i <= VD_SB; i++) {
 		if (!v.r[i].dir) {
 			warnx("--%s RUN is missing: the verdict needs DA, DB, SA and SB (see --help)",
 			      options[i].name);
-			return 1;
+			return EXIT_USAGE;
 		}
 	}
 	err = vd_load(&v);

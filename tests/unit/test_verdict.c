@@ -241,7 +241,7 @@ static void command(char *tmp)
 	tap_diag("refusals follow on stderr");
 	argv[7] = "--out";
 	argv[8] = out;
-	is_int(cmd_verdict(9, argv), 1, "without --sb: refused");
+	is_int(cmd_verdict(9, argv), 2, "without --sb: refused");
 	argv[7] = "--sb";
 	argv[8] = tmp;		/* no run there */
 	is_int(cmd_verdict(11, argv), 1, "a directory that is no run: refused");
