@@ -190,8 +190,14 @@ static bool own_opt(int argc, char **argv, int *i, const char *opt,
 		*val = argv[++*i];
 	else
 		*bad = true;
-	if (*bad)
+	if (*bad) {
 		warnx("%s needs a value (see dmabench fio --help)", opt);
+	} else if (!**val || **val == '-') {
+		/* Handed on as a positional argument: never as an option. */
+		warnx("%s '%s': give a path (see dmabench fio --help)", opt,
+		      *val);
+		*bad = true;
+	}
 	return true;
 }
 

@@ -108,10 +108,13 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* An api name: any the runs may hold (page, phys, phys_page, ...). */
+/*
+ * An api name: any the runs may hold (page, phys, phys_page, ...): a
+ * lower-case letter, then letters, digits, '_' or '-'.
+ */
 static bool api_name_ok(const char *s, size_t n)
 {
-	if (!n || n > 31)
+	if (!n || n > 31 || s[0] < 'a' || s[0] > 'z')
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
