@@ -5,7 +5,8 @@
 #   make test           the test suite (TAP, read by prove)
 #   make vm-bench KERNEL=7.3 DMA=all ICOUNT=1 QUICK=1 [NVME=0] [RDMA=1]
 #                       one kernel in the VM lab (NVMe workloads by
-#                       default, RDMA on request)
+#                       default, RDMA on request); ARCH=arm64: Debian's
+#                       arm64 kernel under qemu-system-aarch64
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
 #                       both kernels in the lab, compared, plotted, reported
 #   make publish        regenerate results/published/ (6.12 against 7.3)
@@ -44,7 +45,7 @@ test:
 # vm-bench: NVME=0 drops the NVMe workloads, RDMA=1 adds the RDMA ones
 # (make bench: NVME=<namespace>, RDMA=<ibdev>).
 vm-bench:
-	lab/vm-bench.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
+	lab/vm-bench.sh $(if $(filter arm64 aarch64,$(ARCH)),--arch arm64) --kernel $(KERNEL) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick) \
 		$(if $(filter 0 n no,$(NVME)),--no-nvme) $(call flag,$(RDMA),--rdma) \
 		$(if $(NVME_ARGS),--nvme-args "$(NVME_ARGS)")

@@ -23,7 +23,25 @@
 #   --rdma            also the RDMA workloads, on soft-RoCE (rdma_rxe) over
 #                     an emulated NIC, in the first boot: dmabench rdma and
 #                     NVMe over RDMA (scripts/nvmeof-rdma.sh)
+#   --arch arm64      Debian's arm64 kernel under qemu-system-aarch64, with
+#                     the paths arm64 has: lab/arm64/vm-bench.sh --help
+#                     (--arch x86_64, the default, is this script)
 set -euo pipefail
+
+# arm64 is a lab of its own; everything else is x86_64's.
+for a in "$@"; do
+	[ "$a" = -- ] && break
+	if [ "$a" = --arch ]; then
+		prev=--arch
+	elif [ "${prev:-}" = --arch ]; then
+		case $a in
+		arm64|aarch64) exec "$(dirname "$0")/arm64/vm-bench.sh" "$@" ;;
+		x86_64|x86|amd64) ;;
+		*) echo "vm-bench: unknown --arch '$a'; use x86_64 or arm64" >&2; exit 2 ;;
+		esac
+		prev=
+	fi
+done
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 kernel=7.3
@@ -46,6 +64,7 @@ while [ $# -gt 0 ]; do
 	--no-nvme) nvme=0; shift ;;
 	--nvme-args) nvme_args=$2; shift 2 ;;
 	--rdma) rdma=1; shift ;;
+	--arch) shift 2 ;;
 	--) shift; break ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "vm-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;
