@@ -77,8 +77,7 @@ struct dmabench_target_info {
 	__u32 swiotlb_force;	/* 1 if swiotlb bounces everything for it */
 	__u64 mmio_phys;	/* MMIO address for API_RESOURCE, 0 if none */
 	char name[32];		/* dev_name() */
-	__u32 coherent;		/* 1 if dev_is_dma_coherent(): no cache
-				 * maintenance on map and unmap */
+	__u32 coherent;		/* 1: dev_is_dma_coherent(), no cache upkeep */
 	__u32 pad;		/* 0 */
 };
 

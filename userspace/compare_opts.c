@@ -51,9 +51,9 @@ const char cmp_usage[] =
 "  --seed N          of the resampling (default 1): same seed, same output\n"
 "  --threshold PCT   smallest change called faster or slower (default 1)\n"
 "  --alpha P         significance level after correction (default 0.05)\n"
-"  --cross           compare runs that differ in unit, emulation or clock\n"
-"                    source anyway, points matched whatever their unit,\n"
-"                    under a warning\n"
+"  --cross           compare runs that differ in unit, emulation, clock\n"
+"                    source or architecture (x86_64, aarch64) anyway,\n"
+"                    points matched whatever their unit, under a warning\n"
 "  --workloads       only the workload points (the only way to get them\n"
 "                    as csv)\n"
 "  -h, --help        this text\n";

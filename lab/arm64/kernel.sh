@@ -51,12 +51,27 @@ fi
 log=$root.kernel-$release.log
 if [ ! -e "$root/usr/src/linux-headers-$release/.dmabench-unpacked" ]; then
 	echo "kernel-arm64: installing linux-image-$release and its headers" >&2
-	# The headers' dependencies, less gcc-N:arm64 (gcc-N-for-host:arm64 is
-	# the cross compiler, gcc-N-aarch64-linux-gnu).
-	mapfile -t deps < <(in_root apt-cache depends --no-recommends \
-		--no-suggests "linux-headers-$release:arm64" |
-		sed -n 's/^ *|\{0,1\}Depends: \([^ <]*\)$/\1/p' |
-		grep -v '^gcc-[0-9]*:arm64$' | sort -u)
+	# The headers' dependencies, less gcc-N:arm64; gcc-N-for-host:arm64 is
+	# the cross compiler (gcc-N-aarch64-linux-gnu); a package of
+	# architecture all or Multi-Arch foreign (linux-kbuild: the amd64 kbuild
+	# tools) is the native one; anything else is arm64's.
+	deps=()
+	for d in $(in_root apt-cache depends --no-recommends --no-suggests \
+		"linux-headers-$release:arm64" |
+		sed -n 's/^ *|\{0,1\}Depends: <\{0,1\}\([^ <>:]*\).*$/\1/p' |
+		sort -u); do
+		case $d in
+		gcc-[0-9]*-for-host) deps+=("$d:arm64") ;;
+		gcc-[0-9]*|linux-base) ;;
+		*)
+			if in_root apt-cache show --no-all-versions "$d" |
+				grep -qE '^(Architecture: all|Multi-Arch: foreign)$'; then
+				deps+=("$d")
+			else
+				deps+=("$d:arm64")
+			fi ;;
+		esac
+	done
 	in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		-o Dpkg::Options::=--force-confold --no-install-recommends \
 		"linux-image-$release:arm64" linux-base/trixie-backports \
@@ -65,6 +80,7 @@ if [ ! -e "$root/usr/src/linux-headers-$release/.dmabench-unpacked" ]; then
 		echo "kernel-arm64: installing $release failed; see $log" >&2
 		exit 1
 	}
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	in_root bash -euo pipefail -c '
 		d=$(mktemp -d) && cd "$d"
 		apt-get download -qq "linux-headers-$1:arm64"

@@ -27,7 +27,7 @@ packages=(
 	ca-certificates
 )
 
-key=$(cat "$0" | sha256sum | cut -c1-16)
+key=$(sha256sum <"$0" | cut -c1-16)
 root=$cache/root-arm64-$key
 
 if [ -e "$root/.complete" ]; then
@@ -65,9 +65,11 @@ SRC
 printf 'path-exclude /usr/share/doc/*\npath-exclude /usr/share/man/*\npath-exclude /usr/share/locale/*\n' \
 	>"$tmp/etc/dpkg/dpkg.cfg.d/01-nodoc"
 # Kernel packages must not build initramfs images: the lab makes its own.
-"$here/../chroot.sh" "$tmp" dpkg-divert --local --rename \
-	--divert /usr/sbin/update-initramfs.dmabench \
-	--add /usr/sbin/update-initramfs >&2
+# Debian's arm64 7.x kernels pull dracut, whose kernel hook calls dracut.
+for f in /usr/sbin/update-initramfs /usr/bin/dracut; do
+	"$here/../chroot.sh" "$tmp" dpkg-divert --local --rename \
+		--divert "$f.dmabench" --add "$f" >&2
+done
 "$here/../chroot.sh" "$tmp" dpkg --add-architecture arm64
 "$here/../chroot.sh" "$tmp" apt-get update -qq >&2
 "$here/../chroot.sh" "$tmp" env DEBIAN_FRONTEND=noninteractive \
@@ -78,6 +80,7 @@ printf 'path-exclude /usr/share/doc/*\npath-exclude /usr/share/man/*\npath-exclu
 	exit 1
 }
 ln -sf /bin/true "$tmp/usr/sbin/update-initramfs"
+ln -sf /bin/true "$tmp/usr/bin/dracut"
 # bash for the guest: bash:arm64 cannot be installed beside the root's own
 # bash, so its package is unpacked into /opt/arm64/bash instead.
 "$here/../chroot.sh" "$tmp" bash -euo pipefail -c '

@@ -150,6 +150,7 @@ GUEST
 			--note "append=$append" --note "kernel_package=$release" \
 			"$@"
 		# Left to the guest's shell to expand: the kprobe's count.
+		# shellcheck disable=SC2016 # expanded by the guest's shell
 		[ "$name" = direct ] &&
 			printf '%s' '--note "sync_for_device_calls_per_1000_maps=$sync"'
 		echo
