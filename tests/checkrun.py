@@ -27,6 +27,7 @@ EXPECTED = {
     "iommu-strict": "iova",
     "iommu-lazy": "iova",
     "iommu-identity": "direct",
+    "direct-coherent": "direct",
 }
 failed = False
 

@@ -64,8 +64,8 @@ if [ ! -e "$root/usr/src/linux-headers-$release/.dmabench-unpacked" ]; then
 		gcc-[0-9]*-for-host) deps+=("$d:arm64") ;;
 		gcc-[0-9]*|linux-base) ;;
 		*)
-			if in_root apt-cache show --no-all-versions "$d" |
-				grep -qE '^(Architecture: all|Multi-Arch: foreign)$'; then
+			info=$(in_root apt-cache show --no-all-versions "$d" 2>/dev/null || true)
+			if grep -qE '^(Architecture: all|Multi-Arch: foreign)$' <<<"$info"; then
 				deps+=("$d")
 			else
 				deps+=("$d:arm64")
