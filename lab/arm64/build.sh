@@ -37,7 +37,7 @@ build=build/lab-arm64/$release
 rm -rf "${repo:?}/$build"
 mkdir -p "$repo/$build/host" "$repo/$build/tests"
 cp -r "$repo/bench-module" "$repo/userspace" "$repo/configs" "$repo/$build/"
-cp -r "$repo/userspace" "$repo/$build/host/"
+cp -r "$repo/userspace" "$repo/bench-module" "$repo/$build/host/"
 cp "$repo/tests/vm/badparams.c" "$repo/$build/tests/"
 cat >"$repo/$build/kernel.env" <<ENV
 RELEASE=$release

@@ -20,6 +20,7 @@ mods=/usr/lib/modules/$release
 
 mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,lib/aarch64-linux-gnu,lib/kmods,proc,sys,dev,tmp,out,root}
 cp /bin/busybox "$tree/bin/busybox"
+ln -s busybox "$tree/bin/sh"
 cp /opt/arm64/bash/usr/bin/bash "$tree/bin/bash"
 ln -s /bin/bash "$tree/usr/bin/bash"
 
