@@ -62,7 +62,9 @@ if [ ! -e "$root/usr/src/linux-headers-$release/.dmabench-unpacked" ]; then
 		sort -u); do
 		case $d in
 		gcc-[0-9]*-for-host) deps+=("$d:arm64") ;;
-		gcc-[0-9]*|linux-base) ;;
+		# gcc-N:arm64 see above; linux-base and the image (6.12's
+		# headers name it or its -unsigned twin) are installed below.
+		gcc-[0-9]*|linux-base|linux-image-*) ;;
 		*)
 			info=$(in_root apt-cache show --no-all-versions "$d" 2>/dev/null || true)
 			if grep -qE '^(Architecture: all|Multi-Arch: foreign)$' <<<"$info"; then

@@ -134,11 +134,16 @@ GUEST
 			cat <<'GUEST'
 sync=unavailable
 t=/sys/kernel/tracing
-if echo 'p:dmabench_sync arch_sync_dma_for_device' >>$t/kprobe_events 2>/dev/null; then
+e=$t/events/kprobes/dmabench_sync/enable
+if echo 'p:dmabench_sync arch_sync_dma_for_device' >>$t/kprobe_events &&
+	echo 1 >$e; then
 	/dmabench/scripts/micro.sh "$ko" "$bin" --part /tmp/kprobe --path direct \
 		--api page --size 4096 --dir to_device --samples 1000 --warmup 0 \
-		--threads 1 --batch 1 --no-counters "${clock[@]}" >/dev/null 2>&1
-	sync=$(awk '$1 == "dmabench_sync" { print $2 }' $t/kprobe_profile)
+		--threads 1 --batch 1 --no-counters "${clock[@]}" >/tmp/kprobe.log 2>&1 ||
+		{ tail -n 5 /tmp/kprobe.log; sync=failed; }
+	[ "$sync" = failed ] ||
+		sync=$(awk '$1 == "dmabench_sync" { print $2 }' $t/kprobe_profile)
+	echo 0 >$e
 	echo '-:dmabench_sync' >>$t/kprobe_events
 fi
 echo "guest: arch_sync_dma_for_device calls in 1000 maps of 4 KiB: $sync"
