@@ -7,8 +7,8 @@
       arch_sync_dma_for_device() (a kprobe's count), direct-coherent on one
       that is, the IOMMU paths on the SMMUv3 in the domain each names;
       counter rows exist with non-zero means, the counters the PMU lacks are
-      said unavailable with the reason, and the instructions counter agrees
-      with the timed instruction counts net of the harness.
+      said unavailable with the reason, cycles equal instructions (-icount),
+      and the instructions counter agrees with the timed instruction counts.
 
 Prints "PASS: ..." or "FAIL: ..." lines and "# ..." notes; exits 1 if any
 assertion failed.
@@ -19,12 +19,13 @@ import os
 import sys
 
 failed = False
-# Counter and clock count the same instructions, but not quite the same
-# stretch: the counters cover whole interrupts-off windows (the loop's
-# bookkeeping, the counter reads), the clock only t0..t2.  Net of the
-# harness (api none) both are the DMA calls'; they must agree this closely.
-AGREE = 0.02
-AGREE_ABS = 8
+# The loop code around one call that the counters see and the clock does
+# not, per operation (see check()).
+MAX_LOOP = 40
+# Under -icount QEMU's cycle counter follows the instruction count: equal
+# but for the odd instruction where it is read (a few in 10^5 seen).
+CYCLES_TOL = 0.0005
+COUNTERS = ("cycles", "instructions", "branch-misses", "cache-misses")
 
 
 def say(ok, what):
@@ -67,7 +68,10 @@ def check(run):
                 f"{name}: SMMUv3, {dom} domain (got {p['domain']})")
 
     unit = meta["unit"]
-    counters = [r for r in table if r["unit"] != unit]
+    # Counter rows fill mean and harness only (their instructions rows share
+    # the timing rows' unit under -icount); timing rows have a median.
+    counters = [r for r in table if r["unit"] in COUNTERS and not r["median"]
+                and r["status"] == "ok"]
     units = sorted({r["unit"] for r in counters})
     say({"cycles", "instructions"} <= set(units),
         f"counter rows: {', '.join(units) or 'none'}")
@@ -80,33 +84,55 @@ def check(run):
             print(f"# {b['kernel']['release']}: counters unavailable: "
                   + "; ".join(f"{k}: {v}" for k, v in sorted(why.items())))
 
-    # The instructions counter against the clock, net of the harness.
+    # The instructions counter against the clock.  Under -icount both count
+    # instructions, but not the same stretch: the clock t0..t2 of each
+    # operation, the counters whole interrupts-off windows, i.e. also the
+    # loop's own code around the calls and the counter reads, spread over
+    # the window's operations.  So the counter is never below the clock,
+    # and net of the harness (api none) it exceeds the clock's net figure
+    # by the API's share of that loop code only: at most MAX_LOOP
+    # instructions where a window holds many operations (up to 4 KiB);
+    # where a window holds a few (large, slow mappings) the counter reads
+    # weigh on each operation and only the order is checked.
     timing = {}
     for r in table:
-        if r["unit"] == unit and r["op"] == "pair" and r["status"] == "ok":
+        if r["unit"] == unit and r["op"] == "pair" and r["status"] == "ok" \
+                and r["median"]:
             timing[key(r)] = float(r["mean"])
-    worst, n, bad = 0.0, 0, []
-    for r in table:
-        if r["unit"] != "instructions" or r["api"] == "none":
+    cyc = {key(r): r["mean"] for r in counters if r["unit"] == "cycles"}
+    n, bad, below, lo, hi = 0, [], [], None, None
+    for r in counters:
+        if r["unit"] != "instructions":
             continue
         k = key(r)
-        none = (("none",) + k[1:])
-        if k not in timing or none not in timing or not r["harness"]:
+        c, i = float(cyc.get(k) or "nan"), float(r["mean"])
+        if not abs(c - i) <= CYCLES_TOL * i:
+            bad.append((k, "cycles", c, i))
+        none = ("none",) + k[1:]
+        if k not in timing or none not in timing:
             continue
-        c_net = float(r["mean"]) - float(r["harness"])
-        t_net = timing[k] - timing[none]
-        diff = abs(c_net - t_net)
         n += 1
-        if diff > max(AGREE * t_net, AGREE_ABS):
-            bad.append((k, c_net, t_net))
-        if t_net > 0:
-            worst = max(worst, diff / t_net)
-    for k, c, t in bad[:5]:
-        print(f"# disagree: {' '.join(k)}: counter {c:.1f}, clock {t:.1f}")
-    say(n > 0 and not bad,
-        f"instructions counter agrees with the clock at {n - len(bad)} of {n}"
-        f" points, net of the harness (worst {worst:.2%}; allowed"
-        f" {AGREE:.0%} or {AGREE_ABS} instructions)")
+        if float(r["mean"]) < timing[k]:
+            below.append(k)
+        if r["api"] == "none" or int(r["size"]) > 4096:
+            continue
+        extra = (float(r["mean"]) - float(r["harness"])) - \
+            (timing[k] - timing[none])
+        lo = extra if lo is None else min(lo, extra)
+        hi = extra if hi is None else max(hi, extra)
+        if not 0 <= extra <= MAX_LOOP:
+            bad.append((k, "net", extra, MAX_LOOP))
+    for b in bad[:5]:
+        print(f"# disagree: {' '.join(b[0])}: {b[1]} {b[2]} vs {b[3]}")
+    say(n > 0 and not below,
+        f"the instructions counter is at or above the clock at all {n} "
+        f"points")
+    say(n > 0 and lo is not None and not bad,
+        f"cycles equal instructions (to {CYCLES_TOL:.2%}) at every counter "
+        f"row, and up to 4 KiB "
+        f"the counter, net of the harness, exceeds the clock's net figure "
+        f"by {lo:.1f} to {hi:.1f} instructions (allowed 0 to {MAX_LOOP})"
+        if lo is not None else "no counter point to compare with the clock")
 
 
 def key(r):
