@@ -146,7 +146,7 @@ if echo 'p:dmabench_sync arch_sync_dma_for_device' >>$t/kprobe_events &&
 	echo 0 >$e
 	echo '-:dmabench_sync' >>$t/kprobe_events
 fi
-echo "guest: arch_sync_dma_for_device calls in 1000 maps of 4 KiB: $sync"
+echo "guest: arch_sync_dma_for_device calls in a run of 1000 timed 4 KiB maps (with its probe maps): $sync"
 GUEST
 		fi
 		printf '%q ' /dmabench/scripts/micro.sh "$ko" "$bin" \
@@ -157,7 +157,7 @@ GUEST
 		# Left to the guest's shell to expand: the kprobe's count.
 		# shellcheck disable=SC2016 # expanded by the guest's shell
 		[ "$name" = direct ] &&
-			printf '%s' '--note "sync_for_device_calls_per_1000_maps=$sync"'
+			printf '%s' '--note "sync_for_device_calls_1000_maps=$sync"'
 		echo
 	} >"$repo/$script"
 	chmod +x "$repo/$script"
