@@ -19,9 +19,13 @@ import os
 import sys
 
 failed = False
-# The loop code around one call that the counters see and the clock does
-# not, per operation (see check()).
+# What the counters see and the clock does not, per operation (see check()):
+# the loop code around one call, and, on the paths with more going on
+# (swiotlb, the SMMUv3's command queue, flush-queue timers), work that lands
+# at the windows' edges.  Seen on 7.3: up to 32 instructions on direct, up to
+# 3.6 % of the call on swiotlb and the IOMMU paths.
 MAX_LOOP = 40
+MAX_REL = 0.04
 # Under -icount QEMU's cycle counter follows the instruction count: equal
 # but for the odd instruction where it is read (a few in 10^5 seen).
 CYCLES_TOL = 0.0005
@@ -93,7 +97,8 @@ def check(run):
     # by the API's share of that loop code only: at most MAX_LOOP
     # instructions where a window holds many operations (up to 4 KiB);
     # where a window holds a few (large, slow mappings) the counter reads
-    # weigh on each operation and only the order is checked.
+    # weigh on each operation and only the order is checked.  The excess
+    # must lie within MAX_LOOP instructions plus MAX_REL of the call.
     timing = {}
     for r in table:
         if r["unit"] == unit and r["op"] == "pair" and r["status"] == "ok" \
@@ -120,8 +125,9 @@ def check(run):
             (timing[k] - timing[none])
         lo = extra if lo is None else min(lo, extra)
         hi = extra if hi is None else max(hi, extra)
-        if not 0 <= extra <= MAX_LOOP:
-            bad.append((k, "net", extra, MAX_LOOP))
+        allowed = MAX_LOOP + MAX_REL * (timing[k] - timing[none])
+        if not 0 <= extra <= allowed:
+            bad.append((k, "net", extra, allowed))
     for b in bad[:5]:
         print(f"# disagree: {' '.join(b[0])}: {b[1]} {b[2]} vs {b[3]}")
     say(n > 0 and not below,
@@ -131,7 +137,8 @@ def check(run):
         f"cycles equal instructions (to {CYCLES_TOL:.2%}) at every counter "
         f"row, and up to 4 KiB "
         f"the counter, net of the harness, exceeds the clock's net figure "
-        f"by {lo:.1f} to {hi:.1f} instructions (allowed 0 to {MAX_LOOP})"
+        f"by {lo:.1f} to {hi:.1f} instructions (allowed 0 to {MAX_LOOP} "
+        f"+ {MAX_REL:.0%} of the call)"
         if lo is not None else "no counter point to compare with the clock")
 
 
