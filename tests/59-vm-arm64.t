@@ -61,18 +61,34 @@ done
 
 if [ -n "$first" ] && second=$(vm_bench vm-arm64-7.3-again 7.3 "$all"); then
 	assert same "$first" "$second"
+	assert_arm64 same "$first" "$second"
 else
 	check "a second arm64 7.3 run for the determinism check" false
 fi
 
 # meta.json's arch: an arm64 run is not compared with an x86 one unasked.
 x86=$(find results/published -mindepth 1 -maxdepth 1 -type d -name '*7.3*' | head -n 1)
-if [ -n "$first" ] && [ -n "$x86" ]; then
-	host=$(find build/lab-arm64 -path '*/host/userspace/dmabench' | head -n 1)
+# The dmabench that merged the runs, in the root it was built for.
+host=$(find build/lab-arm64 -path '*/host/userspace/dmabench' | head -n 1)
+compare() {
+	lab/chroot.sh "$(lab/arm64/mkroot.sh)" --bind "$repo" /dmabench \
+		"/dmabench/$host" compare "$@"
+}
+if [ -n "$first" ] && [ -n "${second:-}" ] && [ -n "$x86" ] && [ -n "$host" ]; then
+	status=0
+	compare "/dmabench/$first" "/dmabench/$second" \
+		>"$logs/arm64-compare.txt" 2>&1 || status=$?
+	check "compare of two arm64 runs works" test "$status" = 0
+	status=0
+	compare "/dmabench/$x86" "/dmabench/$first" >/dev/null \
+		2>"$logs/arm64-compare.err" || status=$?
 	check "compare refuses x86_64 against aarch64 without --cross" \
-		bash -c "! '$host' compare '$x86' '$first' >/dev/null 2>&1"
+		test "$status" = 1
+	check "and says why" grep -q 'ran on x86_64.*on aarch64' "$logs/arm64-compare.err"
+	compare --cross "/dmabench/$x86" "/dmabench/$first" \
+		>"$logs/arm64-compare-cross.txt" 2>/dev/null
 	check "compare --cross compares them, under a warning" \
-		bash -c "'$host' compare --cross '$x86' '$first' 2>/dev/null | grep -q 'x86_64.*aarch64'"
+		grep -q '^WARNING: --cross' "$logs/arm64-compare-cross.txt"
 else
 	skip "compare refuses x86_64 against aarch64" "no arm64 run or no published x86 run"
 fi

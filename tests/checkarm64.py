@@ -10,6 +10,10 @@
       said unavailable with the reason, cycles equal instructions (-icount),
       and the instructions counter agrees with the timed instruction counts.
 
+  checkarm64.py same RUN_A RUN_B
+      two boots' counter rows: the same rows, means within a few
+      instructions (timing medians: checkrun.py same).
+
 Prints "PASS: ..." or "FAIL: ..." lines and "# ..." notes; exits 1 if any
 assertion failed.
 """
@@ -29,6 +33,8 @@ MAX_REL = 0.04
 # Under -icount QEMU's cycle counter follows the instruction count: equal
 # but for the odd instruction where it is read (a few in 10^5 seen).
 CYCLES_TOL = 0.0005
+SAME_ABS = 5
+SAME_REL = 0.005
 COUNTERS = ("cycles", "instructions", "branch-misses", "cache-misses")
 
 
@@ -142,16 +148,44 @@ def check(run):
         if lo is not None else "no counter point to compare with the clock")
 
 
+def same(run_a, run_b):
+    """The counter rows of two boots: the same rows, means close.
+
+    Timing medians repeat to the instruction (checkrun.py same); counter
+    means cover whole windows, whose edges catch the odd interrupt (the 9p
+    share answers in host time), so they may move by a few instructions.
+    """
+    def means(run):
+        with open(os.path.join(run, "summary.csv"), newline="") as f:
+            return {key(r) + (r["unit"],): float(r["mean"])
+                    for r in csv.DictReader(f)
+                    if r["unit"] in COUNTERS and not r["median"]
+                    and r["status"] == "ok"}
+    a, b = means(run_a), means(run_b)
+    say(a and set(a) == set(b),
+        f"both boots have the same {len(a)} counter rows")
+    common = set(a) & set(b)
+    diff = [abs(a[k] - b[k]) - SAME_REL * a[k] for k in common]
+    worst = max((abs(a[k] - b[k]) for k in common), default=0)
+    say(common and all(d <= SAME_ABS for d in diff),
+        f"counter means of two boots within {SAME_ABS} instructions + "
+        f"{SAME_REL:.1%} (worst {worst:.2f}; identical at "
+        f"{sum(a[k] == b[k] for k in common)} of {len(common)})")
+
+
 def key(r):
     return (r["api"], r["path"], r["size"], r["dir"], r.get("threads", "1"),
             r.get("pattern", ""), r.get("batch", "1"), r["boot"])
 
 
 def main(argv):
-    if len(argv) != 1:
+    if len(argv) == 3 and argv[0] == "same":
+        same(argv[1], argv[2])
+    elif len(argv) == 1:
+        check(argv[0])
+    else:
         print(__doc__, file=sys.stderr)
         return 2
-    check(argv[0])
     return 1 if failed else 0
 
 

@@ -98,15 +98,13 @@ SHARED = 0.01
 
 
 def same(run_a, run_b):
-    # Timing rows by their median; counter rows (a mean, no median) by
-    # their mean, keyed apart by their unit.
+    # Timing rows only: counter rows (a mean, no median) have no median
+    # (checkarm64.py compares those).
     def medians(run):
         return {(r["api"], r["path"], r["size"], r["dir"], r["op"],
                  r.get("pattern", ""), r.get("threads", "1"),
-                 r.get("batch", "1"))
-                + (() if r["median"] else ("counter", r["unit"])):
-                float(r["median"] or r["mean"])
-                for r in rows(run) if r["status"] == "ok"}
+                 r.get("batch", "1")): float(r["median"])
+                for r in rows(run) if r["status"] == "ok" and r["median"]}
     a, b = medians(run_a), medians(run_b)
     common = sorted(set(a) & set(b))
     say(len(common) > 0 and len(common) == len(a) == len(b),
