@@ -6,7 +6,8 @@
 #   make test           the test suite (TAP, read by prove)
 #   make vm-bench KERNEL=7.3|src:7.3 DMA=all ICOUNT=1 QUICK=1 [NVME=0] [RDMA=1]
 #                       one kernel in the VM lab (NVMe workloads by
-#                       default, RDMA on request)
+#                       default, RDMA on request); ARCH=arm64: Debian's
+#                       arm64 kernel under qemu-system-aarch64
 #   make vm-stress KERNEL=7.3 [CALLS=1000000]
 #                       the control interface fuzzed in a guest, its log
 #                       checked for WARN, BUG, KASAN, lockdep, dma-debug
@@ -73,7 +74,7 @@ test:
 # (make bench: NVME=<namespace>, RDMA=<ibdev>).
 vm-bench:
 	$(call deps,lab)
-	lab/vm-bench.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
+	lab/vm-bench.sh $(if $(filter arm64 aarch64,$(ARCH)),--arch arm64) --kernel $(KERNEL) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick) \
 		$(if $(filter 0 n no,$(NVME)),--no-nvme) $(call flag,$(RDMA),--rdma) \
 		$(if $(NVME_ARGS),--nvme-args "$(NVME_ARGS)") $(if $(CPU),--cpu $(CPU))

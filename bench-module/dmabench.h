@@ -105,6 +105,7 @@ int dmabench_targets_init(void);
 void dmabench_targets_exit(void);
 u32 dmabench_domain(struct device *dev);
 u64 dmabench_tsc_khz(void);
+u32 dmabench_clock(void);
 
 int dmabench_bufs_alloc(struct dmabench_thread *t);
 void dmabench_bufs_free(struct dmabench_thread *t);

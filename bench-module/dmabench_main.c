@@ -43,6 +43,7 @@ static void dmabench_fill_target(struct dmabench_target_info *ti,
 #ifdef CONFIG_SWIOTLB
 	ti->swiotlb_force = is_swiotlb_force_bounce(dev);
 #endif
+	ti->coherent = dev_is_dma_coherent(dev);
 	ti->mmio_phys = t->mmio;
 	strscpy(ti->name, dev_name(dev), sizeof(ti->name));
 }
@@ -83,6 +84,7 @@ static long dmabench_ioctl_info(void __user *arg)
 	info.max_threads = DMABENCH_MAX_THREADS;
 	info.max_buffers = DMABENCH_MAX_BUFFERS;
 	info.tsc_khz = dmabench_tsc_khz();
+	info.clock = dmabench_clock();
 
 	mutex_lock(&dmabench_lock);
 	for (i = 0; i < DMABENCH_TARGET_COUNT; i++)

@@ -30,15 +30,25 @@ void dmabench_pmu_open(struct dmabench_thread *t, s32 *err)
 		.pinned = 1,
 		.exclude_user = 1,
 		.exclude_hv = 1,
-		.exclude_idle = 1,
 	};
 	struct perf_event *ev;
 	int i;
 
 	for (i = 0; i < DMABENCH_NR_COUNTERS; i++) {
 		attr.config = dmabench_events[i];
+		attr.exclude_idle = 1;
 		ev = perf_event_create_kernel_counter(&attr, t->cpu, NULL,
 						      NULL, NULL);
+		/*
+		 * Arm's PMU drivers cannot leave idle out (-EOPNOTSUPP).  The
+		 * timing thread never idles between its reads (it only
+		 * cond_resched()s), so nothing is lost without it.
+		 */
+		if (PTR_ERR_OR_ZERO(ev) == -EOPNOTSUPP) {
+			attr.exclude_idle = 0;
+			ev = perf_event_create_kernel_counter(&attr, t->cpu,
+							      NULL, NULL, NULL);
+		}
 		if (IS_ERR(ev)) {
 			if (!err[i])
 				err[i] = PTR_ERR(ev);

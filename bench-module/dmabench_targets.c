@@ -16,24 +16,11 @@
 #include <linux/platform_device.h>
 #include "dmabench.h"
 
-#ifdef CONFIG_X86
-#include <asm/tsc.h>
-#endif
-
 /* Held by a run from start to end, and by PCI probe and remove. */
 DEFINE_MUTEX(dmabench_lock);
 struct dmabench_dev dmabench_devs[DMABENCH_TARGET_COUNT];
 
 static struct platform_device *dmabench_pdev;
-
-u64 dmabench_tsc_khz(void)
-{
-#ifdef CONFIG_X86
-	return tsc_khz;
-#else
-	return 1000000;	/* ktime_get_ns(): one tick is one nanosecond */
-#endif
-}
 
 u32 dmabench_domain(struct device *dev)
 {

@@ -78,6 +78,15 @@ struct dmabench_target_info {
 	__u32 swiotlb_force;	/* 1 if swiotlb bounces everything for it */
 	__u64 mmio_phys;	/* MMIO address for API_RESOURCE, 0 if none */
 	char name[32];		/* dev_name() */
+	__u32 coherent;		/* 1: dev_is_dma_coherent(), no cache upkeep */
+	__u32 pad;		/* 0 */
+};
+
+/* What the timed loop reads (dmabench_info.clock). */
+enum dmabench_clock {
+	DMABENCH_CLOCK_TSC = 0,		/* x86: rdtsc_ordered() */
+	DMABENCH_CLOCK_CNTVCT,		/* arm64: CNTVCT_EL0, isb-ordered */
+	DMABENCH_CLOCK_KTIME,		/* elsewhere: ktime_get_ns() */
 };
 
 struct dmabench_info {
@@ -89,8 +98,10 @@ struct dmabench_info {
 	__u32 max_nents;	/* out: the most entries for DMABENCH_API_SG */
 	__u32 max_threads;	/* out: the largest dmabench_run.threads */
 	__u32 max_buffers;	/* out: the largest working_set (x nents for SG) */
-	__u64 tsc_khz;		/* out: TSC ticks per millisecond */
+	__u64 tsc_khz;		/* out: clock ticks per millisecond */
 	struct dmabench_target_info target[DMABENCH_TARGET_COUNT];
+	__u32 clock;		/* out: enum dmabench_clock */
+	__u32 pad;		/* out: 0 */
 };
 
 /* Why a run did not happen (dmabench_run.unsupported). */

@@ -38,7 +38,25 @@
 #                     4096,to_device; "all": every size and direction).
 #                     Stepping is slow: a quick matrix traced everywhere
 #                     takes hours, one point a few minutes.
+#   --arch arm64      Debian's arm64 kernel under qemu-system-aarch64, with
+#                     the paths arm64 has: lab/arm64/vm-bench.sh --help
+#                     (--arch x86_64, the default, is this script)
 set -euo pipefail
+
+# arm64 is a lab of its own; everything else is x86_64's.
+for a in "$@"; do
+	[ "$a" = -- ] && break
+	if [ "$a" = --arch ]; then
+		prev=--arch
+	elif [ "${prev:-}" = --arch ]; then
+		case $a in
+		arm64|aarch64) exec "$(dirname "$0")/arm64/vm-bench.sh" "$@" ;;
+		x86_64|x86|amd64) ;;
+		*) echo "vm-bench: unknown --arch '$a'; use x86_64 or arm64" >&2; exit 2 ;;
+		esac
+		prev=
+	fi
+done
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # Stopped or killed, it stops its guest, build or merge (lab/guard.sh).
@@ -71,6 +89,7 @@ while [ $# -gt 0 ]; do
 	--cpu) cpu=$2; shift 2 ;;
 	--trace) trace=$2; shift 2 ;;
 	--trace-at) trace_at=$2; shift 2 ;;
+	--arch) shift 2 ;;
 	--) shift; break ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "vm-bench: unknown option '$1' (see --help)" >&2; exit 2 ;;

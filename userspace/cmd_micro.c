@@ -37,6 +37,14 @@ static int open_module(struct micro *m)
 		warnx("%s", module_strerror(-err));
 		return err;
 	}
+	/* QEMU -icount shift=0 makes ticks instructions only at 1 GHz. */
+	if (!strcmp(m->o.clock, "icount") &&
+	    m->info.clock == DMABENCH_CLOCK_CNTVCT &&
+	    m->info.tsc_khz != 1000000) {
+		warnx("--clock icount: CNTFRQ_EL0 is %llu kHz, not 1 GHz, so a CNTVCT_EL0 tick is not one instruction (an older QEMU?)",
+		      (unsigned long long)m->info.tsc_khz);
+		return -EINVAL;
+	}
 	if (m->o.samples > m->info.max_samples) {
 		warnx("--samples %u: over the module's limit of %u",
 		      m->o.samples, m->info.max_samples);

@@ -50,6 +50,7 @@ struct part {
 	const char *dir;
 	char *text;			/* part.json */
 	struct json_span f[K_COUNT];
+	struct json_span arch;		/* "arch", or empty in older parts */
 	char release[80];
 };
 
@@ -82,6 +83,8 @@ static int load_part(struct part *p, const char *dir)
 			return -EINVAL;
 		}
 	}
+	if (json_get(doc, "arch", &p->arch))
+		p->arch.len = 0;
 	if (!json_is(p->f[K_FORMAT], "1")) {
 		warnx("%s: format %.*s; this dmabench reads format 1", path,
 		      (int)p->f[K_FORMAT].len, p->f[K_FORMAT].p);
@@ -102,6 +105,13 @@ static int check_parts(const struct part *p, int n)
 			warnx("%s is in %.*s, %s in %.*s: a run has one unit; collect them separately",
 			      p[0].dir, (int)p[0].f[K_UNIT].len, p[0].f[K_UNIT].p,
 			      p[i].dir, (int)p[i].f[K_UNIT].len, p[i].f[K_UNIT].p);
+			return -EINVAL;
+		}
+		if (p[i].arch.len != p[0].arch.len ||
+		    (p[0].arch.len && !json_span_eq(p[i].arch, p[0].arch))) {
+			warnx("%s measured %.*s, %s %.*s: a run has one architecture; collect them separately",
+			      p[0].dir, (int)p[0].arch.len, p[0].arch.p,
+			      p[i].dir, (int)p[i].arch.len, p[i].arch.p);
 			return -EINVAL;
 		}
 		if (!json_span_eq(p[i].f[K_STATISTICS], p[0].f[K_STATISTICS])) {
@@ -145,6 +155,8 @@ static int write_meta(struct outdir *o, const struct part *p, int n,
 	json_str(&j, "date", date);
 	json_str(&j, "command", command);
 	json_raw(&j, "unit", p[0].f[K_UNIT]);
+	if (p[0].arch.len)
+		json_raw(&j, "arch", p[0].arch);
 	json_raw(&j, "clock", p[0].f[K_CLOCK]);
 	json_bool(&j, "emulated", any_true(p, n, K_EMULATED));
 	json_bool(&j, "hypervisor", any_true(p, n, K_HYPERVISOR));

@@ -71,6 +71,7 @@ struct cmp_run {
 	const char *name;		/* last component of dir */
 	char unit[24];
 	char clock[24];			/* clock.source */
+	char arch[24];			/* uname machine; x86_64 if absent */
 	bool emulated;
 	uint64_t tsc_khz;		/* clock.tsc_khz */
 	struct cmp_boot *boots;

@@ -3,9 +3,9 @@
  * dmabench compare: may these runs be compared at all?
  *
  * Instruction counts and nanoseconds are different quantities; an
- * emulated CPU's figures say nothing about real hardware's; and runs
+ * emulated CPU's figures say nothing about real hardware's; runs
  * whose clock source differs (tsc against icount) measure different
- * things.  Each run is checked against the first run of A; the first
+ * things; and an x86_64 instruction is not an aarch64 one.  Each run is checked against the first run of A; the first
  * difference is refused, or with --cross kept for the warning that
  * heads the output.
  */
@@ -20,6 +20,11 @@
 static const char *differs(const struct cmp_run *a, const struct cmp_run *b,
 			   char *buf, size_t size)
 {
+	if (strcmp(a->arch, b->arch)) {
+		snprintf(buf, size, "%s ran on %s, %s on %s", a->name, a->arch,
+			 b->name, b->arch);
+		return "compare runs of one architecture";
+	}
 	if (strcmp(a->unit, b->unit)) {
 		snprintf(buf, size, "%s is in %s, %s in %s", a->name,
 			 a->unit[0] ? a->unit : "no unit", b->name,

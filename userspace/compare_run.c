@@ -135,6 +135,10 @@ static int load_meta(struct cmp_run *run)
 	} else {
 		str_at(doc, "unit", run->unit, sizeof(run->unit));
 		str_at(doc, "clock.source", run->clock, sizeof(run->clock));
+		/* Runs from before meta.json named it were all x86_64. */
+		str_at(doc, "arch", run->arch, sizeof(run->arch));
+		if (!run->arch[0])
+			snprintf(run->arch, sizeof(run->arch), "x86_64");
 		run->emulated = !json_get(doc, "emulated", &v) &&
 				json_is(v, "true");
 		if (!json_get(doc, "clock", &v))

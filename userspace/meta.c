@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "meta.h"
 #include "names.h"
@@ -87,6 +88,7 @@ void meta_statistics(struct json *j)
 void meta_run_fields(struct json *j, const struct run_meta *r)
 {
 	bool icount = !strcmp(r->clock, "icount");
+	struct utsname u;
 
 	json_u64(j, "format", META_FORMAT);
 	json_obj_begin(j, "suite");
@@ -96,6 +98,8 @@ void meta_run_fields(struct json *j, const struct run_meta *r)
 	json_str(j, "date", r->date);
 	json_str(j, "command", r->command);
 	json_str(j, "unit", meta_unit(r->clock));
+	/* The architecture measured: uname's machine (x86_64, aarch64). */
+	json_str(j, "arch", uname(&u) ? "unknown" : u.machine);
 	json_obj_begin(j, "clock");
 	json_str(j, "source", r->clock);
 	json_u64(j, "tsc_khz", r->tsc_khz);
@@ -257,6 +261,7 @@ static void boot_module(struct json *j, const struct dmabench_info *info)
 		json_str(j, NULL, feat[i]);
 	json_arr_end(j);
 	json_u64(j, "tsc_khz", info->tsc_khz);
+	json_str(j, "clock", clock_name(info->clock));
 	json_u64(j, "max_samples", info->max_samples);
 	json_u64(j, "max_threads", info->max_threads);
 	json_u64(j, "max_buffers", info->max_buffers);
@@ -279,6 +284,7 @@ static void device(struct json *j, unsigned int target,
 	json_hex(j, "dma_mask", t->dma_mask);
 	json_bool(j, "uses_dma_ops", t->uses_dma_ops);
 	json_bool(j, "swiotlb_force", t->swiotlb_force);
+	json_bool(j, "coherent", t->coherent);
 	json_hex(j, "mmio_phys", t->mmio_phys);
 }
 
@@ -320,6 +326,7 @@ static void boot_paths(struct json *j, const struct boot_meta *b)
 		json_str(j, "device", p->device);
 		json_str(j, "domain", domain_name(p->domain));
 		json_str(j, "observed", observed_name(p->observed));
+		json_bool(j, "coherent", p->coherent);
 		json_int(j, "iommu_group", p->group);
 		if (p->group_type)
 			json_str(j, "group_type", p->group_type);

@@ -25,6 +25,7 @@ struct path_record {
 	char device[32];
 	unsigned int domain;	/* IOC_INFO's domain of the target */
 	unsigned int observed;	/* what a probe mapping showed */
+	bool coherent;		/* dev_is_dma_coherent() of the device */
 	int group;		/* IOMMU group, -1 if none */
 	const char *group_type;	/* written to the group, NULL if untouched */
 };

@@ -33,6 +33,7 @@ const char *const path_names[PATH_COUNT] = {
 	[PATH_IOMMU_STRICT]	= "iommu-strict",
 	[PATH_IOMMU_LAZY]	= "iommu-lazy",
 	[PATH_IOMMU_IDENTITY]	= "iommu-identity",
+	[PATH_DIRECT_COHERENT]	= "direct-coherent",
 };
 
 const char *const op_names[OP_COUNT] = {
@@ -40,6 +41,19 @@ const char *const op_names[OP_COUNT] = {
 	[OP_UNMAP]	= "unmap",
 	[OP_PAIR]	= "pair",
 };
+
+const char *clock_name(unsigned int clock)
+{
+	switch (clock) {
+	case DMABENCH_CLOCK_TSC:
+		return "tsc";
+	case DMABENCH_CLOCK_CNTVCT:
+		return "cntvct";
+	case DMABENCH_CLOCK_KTIME:
+		return "ktime";
+	}
+	return "unknown";
+}
 
 const char *target_name(unsigned int target)
 {
@@ -180,6 +194,7 @@ int path_expected_observed(int path, unsigned int api)
 	}
 	switch (path) {
 	case PATH_DIRECT:
+	case PATH_DIRECT_COHERENT:
 	case PATH_IOMMU_IDENTITY:
 		return DMABENCH_OBS_DIRECT;
 	case PATH_SWIOTLB:

@@ -24,6 +24,9 @@ enum path_id {
 	PATH_IOMMU_STRICT,	/* iommu-dma, group type DMA */
 	PATH_IOMMU_LAZY,	/* iommu-dma, group type DMA-FQ */
 	PATH_IOMMU_IDENTITY,	/* IOMMU present, group type identity */
+	PATH_DIRECT_COHERENT,	/* dma-direct on --pci's cache-coherent
+				 * device, in no IOMMU group (arm64: beside
+				 * direct on the non-coherent own device) */
 	PATH_COUNT,
 };
 
@@ -43,6 +46,7 @@ extern const char *const op_names[OP_COUNT];
 extern const unsigned int dir_order[DIR_COUNT];
 
 const char *target_name(unsigned int target);
+const char *clock_name(unsigned int clock);
 const char *observed_name(unsigned int observed);
 const char *domain_name(unsigned int domain);
 const char *unsupported_reason(unsigned int why);

@@ -5,7 +5,10 @@
  *
  * direct and swiotlb are whatever the kernel does for the module's own
  * device (or for --pci's device when it is in no IOMMU group): a probe
- * mapping tells which.  The iommu-* paths need --pci's device in an
+ * mapping tells which.  direct-coherent, asked for by name only, is --pci's
+ * device in no IOMMU group, which must be cache-coherent; direct then stays
+ * on the module's own device (on arm64 a non-coherent one, so the two show
+ * what cache maintenance costs).  The iommu-* paths need --pci's device in an
  * IOMMU group; they are set up by writing the group's type, and count
  * only once IOC_INFO reports the matching domain and a probe mapping
  * comes out as the path implies.
@@ -26,7 +29,9 @@
 
 unsigned int path_target(const struct micro *m, int path)
 {
-	return path_is_iommu(path) ? DMABENCH_TARGET_PCI : m->plain_target;
+	if (path_is_iommu(path) || path == PATH_DIRECT_COHERENT)
+		return DMABENCH_TARGET_PCI;
+	return m->plain_target;
 }
 
 /* Map one page once, untimed, to see the path the target's mappings take. */
@@ -87,6 +92,11 @@ static int verify(struct micro *m, int path)
 	err = probe(m, target, &run);
 	if (err)
 		return err;
+	if (path == PATH_DIRECT_COHERENT && !t->coherent) {
+		warnx("%s: %s is not cache-coherent (dev_is_dma_coherent() is false): not labelling results %s",
+		      path_names[path], t->name, path_names[path]);
+		return -EIO;
+	}
 	want = path_expected_observed(path, DMABENCH_API_PAGE);
 	if ((int)run.observed != want) {
 		warnx("%s: a page mapped for %s came out %s, not %s: not labelling results %s",
@@ -100,6 +110,7 @@ static int verify(struct micro *m, int path)
 	snprintf(rec->device, sizeof(rec->device), "%.31s", t->name);
 	rec->domain = t->domain;
 	rec->observed = run.observed;
+	rec->coherent = t->coherent;
 	rec->group = target == DMABENCH_TARGET_PCI ? m->pb.group : -1;
 	rec->group_type = path_group_type(path);
 	if (target == DMABENCH_TARGET_PCI && !m->pci_was_seen) {
@@ -116,7 +127,8 @@ int path_enter(struct micro *m, int path)
 
 	if (path_is_iommu(path))
 		err = pcibind_set_type(&m->pb, path_group_type(path));
-	else if (m->plain_target == DMABENCH_TARGET_PCI)
+	else if (m->plain_target == DMABENCH_TARGET_PCI ||
+		 path == PATH_DIRECT_COHERENT)
 		err = pcibind_bind(&m->pb);
 	if (!err)
 		err = verify(m, path);
@@ -135,6 +147,9 @@ static void unreachable(const struct micro *m, int path, int plain,
 	else if (path == PATH_DIRECT && plain == PATH_SWIOTLB)
 		warnx("direct: not in effect: %s bounces through swiotlb (booted with swiotlb=force?); boot without it",
 		      dev);
+	else if (path == PATH_DIRECT_COHERENT)
+		warnx("%s: needs a spare coherent PCI device in no IOMMU group: pass --pci BDF, boot without an IOMMU",
+		      path_names[path]);
 	else if (!path_is_iommu(path))
 		warnx("%s: not in effect: a page mapped for %s came out %s",
 		      path_names[path], dev, observed_name(observed));
@@ -150,11 +165,12 @@ static void unreachable(const struct micro *m, int path, int plain,
 int paths_plan(struct micro *m)
 {
 	bool group = m->have_pci && m->pb.group >= 0;
+	bool coherent = m->o.paths & (1U << PATH_DIRECT_COHERENT);
 	unsigned int reach = 0, want;
 	struct dmabench_run run;
 	int plain = -1, err;
 
-	m->plain_target = m->have_pci && !group ?
+	m->plain_target = m->have_pci && !group && !coherent ?
 			  DMABENCH_TARGET_PCI : DMABENCH_TARGET_OWN;
 	if (m->plain_target == DMABENCH_TARGET_PCI) {
 		err = pcibind_bind(&m->pb);
@@ -175,6 +191,8 @@ int paths_plan(struct micro *m)
 		      target_name(m->plain_target), observed_name(run.observed));
 	if (group)
 		reach |= IOMMU_PATHS;
+	else if (coherent && m->have_pci)
+		reach |= 1U << PATH_DIRECT_COHERENT;
 
 	want = m->o.paths ? m->o.paths : reach;
 	for (int p = 0; p < PATH_COUNT; p++) {

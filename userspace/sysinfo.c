@@ -229,8 +229,27 @@ static void cpu_collect(struct sys_info *si)
 			have_flags = true;
 			si->hypervisor = has_word(val, "hypervisor");
 		}
+		/* arm64: no model name; the first CPU's implementer and part */
+		if (!strncmp(line, "CPU implementer", 15) &&
+		    !strcmp(si->cpu_model, "unknown"))
+			snprintf(si->cpu_model, sizeof(si->cpu_model),
+				 "implementer %s", val);
+		if (!strncmp(line, "CPU part", 8) &&
+		    !strncmp(si->cpu_model, "implementer ", 12) &&
+		    !strstr(si->cpu_model, " part "))
+			snprintf(si->cpu_model + strlen(si->cpu_model),
+				 sizeof(si->cpu_model) - strlen(si->cpu_model),
+				 " part %s", val);
 	}
 	fclose(f);
+	/*
+	 * arm64 CPUs have no hypervisor flag; QEMU's virt machine says what it
+	 * is in the device tree.
+	 */
+	if (!have_flags && read_text("/proc/device-tree/compatible", line,
+				     sizeof(line)) == 0 &&
+	    !strcmp(line, "linux,dummy-virt"))
+		si->hypervisor = true;
 }
 
 /* Can this thread count CPU cycles, kernel included? */

@@ -55,12 +55,15 @@ struct row {
 	"samples"
 #define HEADER_NEWER	HEADER ",pattern,batch,working_set"
 
+/* "arch" of the next make_run's meta.json; NULL: none (an older run). */
+static const char *make_arch;
+
 /* A run directory with one boot and rows of op pair. */
 static void make_run(const char *name, const char *run_unit, const char *clock,
 		     bool emulated, const char *release,
 		     const struct row *rows, int n, bool newer)
 {
-	char dir[512], path[600], json[1024], file[128], line[512];
+	char dir[512], path[600], json[1024], file[128], line[512], arch[64] = "";
 	char *csv = malloc(8192), median[32];
 
 	snprintf(dir, sizeof(dir), "%s/%s", top, name);
@@ -69,14 +72,16 @@ static void make_run(const char *name, const char *run_unit, const char *clock,
 	mkdir(path, 0777);
 	snprintf(path, sizeof(path), "%s/samples/boot0", dir);
 	mkdir(path, 0777);
+	if (make_arch)
+		snprintf(arch, sizeof(arch), "\t\"arch\": \"%s\",\n", make_arch);
 	snprintf(json, sizeof(json),
-		 "{\n\t\"format\": 1,\n\t\"unit\": \"%s\",\n"
+		 "{\n\t\"format\": 1,\n%s\t\"unit\": \"%s\",\n"
 		 "\t\"clock\": {\"source\": \"%s\", \"tsc_khz\": 2000000},\n"
 		 "\t\"emulated\": %s,\n"
 		 "\t\"boots\": [{\"kernel\": {\"release\": \"%s\"},\n"
 		 "\t\t\"cpu\": {\"model\": \"Test CPU \\u00e9 9000\"},\n"
 		 "\t\t\"module\": {\"tsc_khz\": 2000000}}]\n}\n",
-		 run_unit, clock, emulated ? "true" : "false", release);
+		 arch, run_unit, clock, emulated ? "true" : "false", release);
 	tap_put_file(dir, "meta.json", json);
 	strcpy(csv, newer ? HEADER_NEWER "\n" : HEADER "\n");
 	for (int i = 0; i < n; i++) {
@@ -196,6 +201,11 @@ static void make_runs(void)
 	make_run("emu", "instructions", "tsc", true, "6.12.0-a", a, 5, false);
 	make_run("u1", "instructions", "icount", true, "6.12.0-a", u1, 2, false);
 	make_run("u2", "instructions", "icount", true, "6.12.0-a", u2, 2, false);
+	make_arch = "aarch64";
+	make_run("arm", "instructions", "icount", true, "7.3.0-arm64", b, 5, false);
+	make_arch = "x86_64";
+	make_run("x86", "instructions", "icount", true, "6.12.0-a", a, 5, false);
+	make_arch = NULL;
 }
 
 static void kernels(void)
@@ -362,6 +372,20 @@ static void refusals(void)
 	free(out);
 	is_int(run(&out, path_of("a"), path_of("emu"), NULL), 1,
 	       "clock icount against tsc refused");
+	free(out);
+	is_int(run(&out, path_of("a"), path_of("arm"), NULL), 1,
+	       "x86_64 (no arch: an older run) against aarch64 refused");
+	free(out);
+	is_int(run(&out, path_of("x86"), path_of("arm"), NULL), 1,
+	       "x86_64 against aarch64 refused");
+	free(out);
+	is_int(run(&out, path_of("a"), path_of("x86"), NULL), 0,
+	       "a run without arch is x86_64's");
+	free(out);
+	is_int(run(&out, "--cross", path_of("x86"), path_of("arm"), NULL), 0,
+	       "--cross: x86_64 against aarch64 compared anyway");
+	ok(out && strstr(out, "x86 ran on x86_64, arm on aarch64"),
+	   "--cross: the warning names both architectures");
 	free(out);
 	is_int(run(&out, "--cross", path_of("a"), path_of("ns"), NULL), 0,
 	       "--cross: compared anyway");

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# The VM lab on arm64: Debian's arm64 kernel under qemu-system-aarch64 (TCG,
+# -M virt -cpu max), once per DMA configuration, merged into one run
+# directory under results/.  lab/vm-bench.sh --arch arm64 comes here.
+#
+# Usage: lab/arm64/vm-bench.sh [--kernel SERIES] [--dma LIST|all] [--icount]
+#                              [--quick] [--config FILE] [--out DIR]
+#                              [-- dmabench micro options]
+#
+#   --kernel 7.3      Debian's newest packaged arm64 kernel of the series
+#                     (default 7.3; 6.12 works too)
+#   --dma LIST        direct,direct-coherent,swiotlb,iommu-strict,iommu-lazy,
+#                     iommu-identity or all (default)
+#   --icount          -icount shift=0,sleep=off: CNTVCT_EL0 (1 GHz on QEMU
+#                     10) then advances one tick per instruction, so figures
+#                     are instruction counts; one vCPU
+#   --quick           the quick matrix
+#
+# The boots: 'direct' (-M virt, no IOMMU) times direct on the module's own
+# platform device, which is not cache-coherent (every map and unmap does
+# cache maintenance), and direct-coherent on QEMU's edu PCI device, which is;
+# 'swiotlb' the same machine with swiotlb=force (on the edu device, as on
+# x86); 'iommu' (-M virt,iommu=smmuv3) the edu device behind the emulated
+# SMMUv3, its group switched to DMA, DMA-FQ and identity.  Every boot has
+# -seed 1 and cryptomgr.notests, so ICOUNT boots repeat exactly.  No NVMe or
+# RDMA workloads on arm64 yet (--no-nvme, --rdma and --nvme-args are
+# accepted and say so).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+kernel=7.3
+dma=all
+icount=0
+quick=0
+out=$repo/results
+config=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift 2 ;;
+	--dma) dma=$2; shift 2 ;;
+	--icount) icount=1; shift ;;
+	--quick) quick=1; shift ;;
+	--config) config=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--no-nvme) shift ;;
+	--nvme-args) shift 2 ;;
+	--rdma)
+		echo "vm-bench-arm64: no RDMA workloads on arm64 yet" >&2
+		exit 2 ;;
+	--arch) [ "$2" = arm64 ] || { echo "vm-bench-arm64: --arch $2?" >&2; exit 2; }
+		shift 2 ;;
+	--) shift; break ;;
+	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "vm-bench-arm64: unknown option '$1' (see --help)" >&2; exit 2 ;;
+	esac
+done
+
+[ "$dma" = all ] &&
+	dma=direct,direct-coherent,swiotlb,iommu-strict,iommu-lazy,iommu-identity
+want() { case ",$dma," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+for p in ${dma//,/ }; do
+	case $p in
+	direct|direct-coherent|swiotlb|iommu-strict|iommu-lazy|iommu-identity) ;;
+	*) echo "vm-bench-arm64: unknown DMA configuration '$p'; use direct," \
+		"direct-coherent, swiotlb, iommu-strict, iommu-lazy," \
+		"iommu-identity or all" >&2
+	   exit 2 ;;
+	esac
+done
+
+build=$("$here/build.sh" "$kernel")
+# shellcheck source=/dev/null
+. "$repo/$build/kernel.env"
+release=${RELEASE:?}
+
+rev=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
+stage=build/stage-arm64/$(date -u +%Y%m%d-%H%M%S)-$$
+mkdir -p "$repo/$stage"
+
+# QEMU's edu device at a fixed address, with a 64-bit DMA mask (its default
+# is 28 bits, below the virt machine's RAM at 1 GiB).  It never does DMA.
+bdf=0000:00:10.0
+machine="-cpu max -seed 1 -device edu,addr=0x10,dma_mask=0xffffffffffffffff"
+args="cryptomgr.notests "
+clock=(--clock tsc)
+if [ "$icount" = 1 ]; then
+	machine+=" -smp 1 -icount shift=0,sleep=off"
+	args+="nokaslr "
+	clock=(--clock icount)
+else
+	machine+=" -smp 2"
+fi
+micro=(--pci "$bdf" "${clock[@]}" --emulated --rev "$rev")
+[ "$quick" = 1 ] && micro+=(--quick)
+if [ -n "$config" ]; then
+	[ -r "$config" ] || { echo "vm-bench-arm64: cannot read $config" >&2; exit 2; }
+	mapfile -t words < <(sed 's/#.*//' "$config" | tr -s ' \t' '\n' | grep -v '^$')
+	micro+=("${words[@]}")
+fi
+ko=/dmabench/$build/bench-module/dmabench.ko
+bin=/dmabench/$build/userspace/dmabench
+
+parts=()
+boot() {
+	local name=$1 paths=$2 qemu=$3 append=$4
+	local part=$stage/$name script=$stage/$name.sh
+	shift 4
+
+	echo "vm-bench-arm64: boot '$name' ($paths) on $release" >&2
+	{
+		echo '#!/bin/bash'
+		echo 'set -u'
+		# 6.12 gives a PCI device its IOMMU group only when a driver
+		# first binds it: bind the edu device once, then let it go.
+		printf 'ko=%q bdf=%q\n' "$ko" "$bdf"
+		cat <<'GUEST'
+dev=/sys/bus/pci/devices/$bdf
+if [ ! -e "$dev/iommu_group" ] && [ -n "$(ls /sys/class/iommu 2>/dev/null)" ]; then
+	insmod "$ko" && echo dmabench >"$dev/driver_override" &&
+		echo "$bdf" >/sys/bus/pci/drivers_probe &&
+		echo "$bdf" >/sys/bus/pci/drivers/dmabench/unbind
+	echo >"$dev/driver_override"
+	rmmod dmabench
+	echo "guest: $bdf is in IOMMU group $(basename "$(readlink "$dev/iommu_group")")"
+fi
+GUEST
+		# Cache maintenance: does a map of the own device call
+		# arch_sync_dma_for_device()?  Counted by a kprobe in a short
+		# run before the measured one (which runs without the probe).
+		if [ "$name" = direct ]; then
+			printf 'bin=%q\n' "$bin"
+			printf 'clock=(%s)\n' "${clock[*]}"
+			cat <<'GUEST'
+sync=unavailable
+t=/sys/kernel/tracing
+e=$t/events/kprobes/dmabench_sync/enable
+if echo 'p:dmabench_sync arch_sync_dma_for_device' >>$t/kprobe_events &&
+	echo 1 >$e; then
+	/dmabench/scripts/micro.sh "$ko" "$bin" --part /tmp/kprobe --path direct \
+		--api page --size 4096 --dir to_device --samples 1000 --warmup 0 \
+		--threads 1 --batch 1 --no-counters "${clock[@]}" >/tmp/kprobe.log 2>&1 ||
+		{ tail -n 5 /tmp/kprobe.log; sync=failed; }
+	[ "$sync" = failed ] ||
+		sync=$(awk '$1 == "dmabench_sync" { print $2 }' $t/kprobe_profile)
+	echo 0 >$e
+	echo '-:dmabench_sync' >>$t/kprobe_events
+fi
+echo "guest: arch_sync_dma_for_device calls in a run of 1000 timed 4 KiB maps (with its probe maps): $sync"
+GUEST
+		fi
+		printf '%q ' /dmabench/scripts/micro.sh "$ko" "$bin" \
+			--part "/out/$name" --path "$paths" "${micro[@]}" \
+			--note "qemu=qemu-system-aarch64 $qemu" \
+			--note "append=$append" --note "kernel_package=$release" \
+			"$@"
+		# Left to the guest's shell to expand: the kprobe's count.
+		# shellcheck disable=SC2016 # expanded by the guest's shell
+		[ "$name" = direct ] &&
+			printf '%s' '--note "sync_for_device_calls_1000_maps=$sync"'
+		echo
+	} >"$repo/$script"
+	chmod +x "$repo/$script"
+	if ! "$here/boot.sh" "$build" "$stage" "$qemu" "$append" "$script" \
+		"scripts/micro.sh" "$build/bench-module/dmabench.ko" \
+		"$build/userspace/dmabench" ||
+		[ ! -s "$repo/$part/summary.csv" ]; then
+		echo "vm-bench-arm64: boot '$name' failed; see the output above" >&2
+		exit 1
+	fi
+	parts+=("/dmabench/$part")
+}
+
+plain=()
+for p in direct direct-coherent; do
+	want "$p" && plain+=("$p")
+done
+if [ ${#plain[@]} -gt 0 ]; then
+	boot direct "$(IFS=,; echo "${plain[*]}")" "-M virt $machine" "$args" "$@"
+fi
+want swiotlb && boot swiotlb swiotlb "-M virt $machine" "${args}swiotlb=force" "$@"
+iommu=()
+for p in iommu-strict iommu-lazy iommu-identity; do
+	want "$p" && iommu+=("$p")
+done
+if [ ${#iommu[@]} -gt 0 ]; then
+	boot iommu "$(IFS=,; echo "${iommu[*]}")" "-M virt,iommu=smmuv3 $machine" \
+		"$args" "$@"
+fi
+
+mkdir -p "$out"
+"$repo/lab/chroot.sh" "$("$here/mkroot.sh")" --bind "$repo" /dmabench \
+	--bind "$(cd "$out" && pwd)" /results \
+	"/dmabench/$build/host/userspace/dmabench" collect --out /results \
+	"${parts[@]}" | tail -n 1 | sed "s|^/results|$out|"
