@@ -247,7 +247,7 @@ static void one(uint64_t *buf, size_t nbuf)
 				r.flags = boundary(32);
 				r.counters_ptr = (uintptr_t)counters;
 				break;
-			default: r.pad = boundary(32); break;
+			default: r.trace_tag = boundary(32); break;
 			}
 		}
 		/* Keep accepted runs small: samples * threads fits buf. */
