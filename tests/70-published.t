@@ -6,6 +6,15 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$repo" || exit 1
 
+# The lab's CPU model of a run: meta.json's cpu_model, or, in runs made
+# before it was recorded, QEMU's -cpu option, else QEMU's default, qemu64.
+cpu_model() {
+	python3 -c 'import json, re, sys
+b = json.load(open(sys.argv[1]))["boots"][0]
+m = re.search(r"-cpu (\S+)", (b.get("notes") or {}).get("qemu", ""))
+print(b.get("cpu_model") or (m.group(1) if m else "qemu64"))' "$1/meta.json"
+}
+
 release() {
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["boots"][0]["kernel"]["release"])' "$1/meta.json"
 }
@@ -24,6 +33,11 @@ for series in 6.12 7.3; do
 	if [ "$(release "$pub")" != "$(release "$new")" ]; then
 		skip "$series regenerates the published figures" \
 			"Debian now serves $(release "$new"), the reference has $(release "$pub"): make publish"
+		continue
+	fi
+	if [ "$(cpu_model "$pub")" != "$(cpu_model "$new")" ]; then
+		skip "$series regenerates the published figures" \
+			"the reference ran on -cpu $(cpu_model "$pub"), the lab now runs $(cpu_model "$new"): make publish"
 		continue
 	fi
 	while IFS= read -r line; do
