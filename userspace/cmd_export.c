@@ -72,17 +72,6 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static bool origin_ok(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '_'))
-			return false;
-	return true;
-}
-
 /* A name part: 1 to 128 letters, digits, '_', '-' and '.'. */
 static bool prefix_ok(const char *s)
 {
@@ -143,7 +132,7 @@ static int parse(int argc, char **argv, struct exp_opts *o)
 			o->prefix = optarg;
 			break;
 		case OPT_ORIGIN:
-			if (!origin_ok(optarg)) {
+			if (!exp_kcidb_word(optarg)) {
 				warnx("--origin %s: KCIDB wants [a-z0-9_]+", optarg);
 				return -1;
 			}

@@ -79,6 +79,7 @@ struct exp_run {
 
 /* export_read.c */
 void exp_sanitize(char *s);
+bool exp_kcidb_word(const char *s);
 uint64_t exp_fnv1a(const char *p, size_t len);
 int exp_load(struct exp_run *r, const char *dir, bool micro, bool workloads);
 void exp_free(struct exp_run *r);

@@ -197,8 +197,8 @@ static void kc_checkouts(struct json *j, const struct exp_run *r,
 	json_arr_end(j);
 }
 
-/* KCIDB's architecture: [a-z0-9_]*, and we leave out an empty one. */
-static bool arch_ok(const char *s)
+/* A KCIDB identifier (origin, architecture): [a-z0-9_]+. */
+bool exp_kcidb_word(const char *s)
 {
 	if (!*s)
 		return false;
@@ -231,7 +231,7 @@ static void kc_builds(struct json *j, const struct exp_run *r,
 		json_str(j, "comment", text);
 		if (b->config_file[0])
 			json_str(j, "config_name", b->config_file);
-		if (arch_ok(b->arch))
+		if (exp_kcidb_word(b->arch))
 			json_str(j, "architecture", b->arch);
 		json_bool(j, "valid", true);
 		json_obj_begin(j, "misc");
