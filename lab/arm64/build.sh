@@ -52,6 +52,9 @@ echo "lab: building dmabench.ko and dmabench for arm64 $release" >&2
 	b=/dmabench/$build
 	ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
 		make -s -C \$b/bench-module KDIR=$kdir
+	# The copies may hold objects of an earlier build for this machine.
+	make -s -C \$b/userspace clean
+	make -s -C \$b/host/userspace clean
 	make -s -C \$b/userspace CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar
 	aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -I\$b/bench-module \
 		-o \$b/tests/badparams \$b/tests/badparams.c
