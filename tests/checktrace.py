@@ -72,8 +72,12 @@ def main():
 
     rows = list(csv.DictReader(open(files["trace.csv"])))
     points = list(csv.DictReader(open(files["trace-points.csv"])))
+    # The traced points are one thread, batch 1 (a quick matrix also has
+    # batches and threads at the same api, path, size and dir).
     summary = [r for r in csv.DictReader(open(files["summary.csv"]))
-               if r["unit"] == "instructions" and r["status"] == "ok"]
+               if r["unit"] == "instructions" and r["status"] == "ok"
+               and r.get("threads", "1") == "1" and r.get("batch", "1") == "1"
+               and r.get("pattern", "pair") in ("pair", "")]
 
     def key(r):
         return (r["api"], r["path"], r["size"], r["dir"], r["op"])
