@@ -28,9 +28,10 @@ echo dmabench >"$dev/driver_override"
 echo "$bdf" >/sys/bus/pci/drivers/dmabench/bind || true
 check "a PCI device binds through driver_override" test "$(basename "$(readlink "$dev/driver")")" = dmabench
 
-# Beside a run, as TAP of its own; it unbinds the device during a run.
+# Beside a run; it unbinds the device during a run.  Its own TAP, with
+# the times it measured, goes on as comments.
 "$busy" "$bdf" >/tmp/busy.tap && st=0 || st=1
-sed 's/^/    /' /tmp/busy.tap
+sed 's/^/# busy: /' /tmp/busy.tap
 check "beside a run: EBUSY at once, info answers, unbind stops the run" test "$st" = 0
 [ ! -e "$dev/driver" ] || echo "$bdf" >/sys/bus/pci/drivers/dmabench/unbind
 echo "$bdf" >/sys/bus/pci/drivers/dmabench/bind || true
