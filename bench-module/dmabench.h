@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dmabench: state shared between the module's files.
+ * dmabench: what the module's files share.  Where things live:
+ *
+ *	dmabench_main.c		/dev/dmabench and its two ioctls, module init
+ *	dmabench_targets.c	the devices mapped for; PCI probe and remove
+ *	dmabench_run.c		one run: checks, set-up, threads, results
+ *	dmabench_time.c		the timed loops and the traced calls
+ *	dmabench_buf.c		the buffers a thread maps
+ *	dmabench_pmu.c		the hardware counters
+ *	dmabench_uapi.h		the interface with userspace
  */
 #ifndef _DMABENCH_H
 #define _DMABENCH_H
@@ -8,7 +16,6 @@
 #include <linux/completion.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
-#include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
@@ -70,9 +77,11 @@ struct dmabench_params {
 	u64 window_ticks;
 	u64 deadline;
 	atomic_t ready;		/* threads at the start barrier */
-	bool stop;		/* set on a signal: threads stop between windows */
+	/* Set on a signal or PCI remove: threads stop between windows. */
+	bool stop;
 	bool trace;		/* DMABENCH_RUN_TRACE: one traced call after */
 	u32 trace_tag;
+	bool removed;		/* the device went away: the run fails */
 };
 
 /* One timing thread and what it owns. */
@@ -97,12 +106,13 @@ struct dmabench_thread {
 	int ret;
 };
 
-/* Serialises runs against each other and against PCI probe and remove. */
-extern struct mutex dmabench_lock;
-extern struct dmabench_dev dmabench_devs[DMABENCH_TARGET_COUNT];
-
+/* The devices and how a run holds one: dmabench_targets.c. */
 int dmabench_targets_init(void);
 void dmabench_targets_exit(void);
+void dmabench_target_info(u32 target, struct dmabench_target_info *ti);
+void dmabench_target_get(u32 target, struct dmabench_params *p,
+			 struct dmabench_dev *d);
+bool dmabench_target_put(struct dmabench_params *p);
 u32 dmabench_domain(struct device *dev);
 u64 dmabench_tsc_khz(void);
 u32 dmabench_clock(void);

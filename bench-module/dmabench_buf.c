@@ -11,8 +11,11 @@
  * depend on what the page allocator happened to return, and the same point
  * would cost a different amount on every boot.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include "dmabench.h"
 
@@ -95,7 +98,10 @@ static void dmabench_buf_free(const struct dmabench_thread *t,
 		__free_pages(b->page, t->p->order);
 }
 
-/* Everything a thread needs; dmabench_bufs_free() undoes any part of it. */
+/*
+ * Everything a thread needs; dmabench_bufs_free() undoes any part of it.
+ * Called by the ioctl's task, before the thread exists.
+ */
 int dmabench_bufs_alloc(struct dmabench_thread *t)
 {
 	const struct dmabench_params *p = t->p;
@@ -116,6 +122,9 @@ int dmabench_bufs_alloc(struct dmabench_thread *t)
 		if (ret)
 			return ret;
 		cond_resched();
+		/* A large working set takes a while: PCI remove or a signal. */
+		if (READ_ONCE(t->shared->stop) || signal_pending(current))
+			return -EINTR;
 	}
 	return 0;
 }

@@ -3,13 +3,14 @@
  * dmabench: times the streaming DMA mapping API from inside the kernel.
  *
  * /dev/dmabench (root only) takes two ioctls, described in dmabench_uapi.h.
- * This file holds the control interface; dmabench_targets.c the devices;
- * dmabench_run.c the timed loops.
+ * This file holds the control interface and module init; dmabench_targets.c
+ * the devices; dmabench_run.c a run from its checks to its results;
+ * dmabench_time.c the timed loops (dmabench.h lists every file).
  */
-#include <linux/dma-map-ops.h>
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/miscdevice.h>
 #include <linux/module.h>
-#include <linux/swiotlb.h>
 #include <linux/uaccess.h>
 #include "dmabench.h"
 
@@ -29,25 +30,6 @@ static u32 dmabench_features(void)
 	return features;
 }
 
-static void dmabench_fill_target(struct dmabench_target_info *ti,
-				 const struct dmabench_dev *t)
-{
-	struct device *dev = t->dev;
-
-	if (!dev)
-		return;
-	ti->present = 1;
-	ti->domain = dmabench_domain(dev);
-	ti->dma_mask = dev->dma_mask ? *dev->dma_mask : 0;
-	ti->uses_dma_ops = !!get_dma_ops(dev);
-#ifdef CONFIG_SWIOTLB
-	ti->swiotlb_force = is_swiotlb_force_bounce(dev);
-#endif
-	ti->coherent = dev_is_dma_coherent(dev);
-	ti->mmio_phys = t->mmio;
-	strscpy(ti->name, dev_name(dev), sizeof(ti->name));
-}
-
 /* Copy in a versioned struct and check that both sides agree on it. */
 static int dmabench_copy_in(void *dst, const void __user *src, size_t size)
 {
@@ -57,7 +39,7 @@ static int dmabench_copy_in(void *dst, const void __user *src, size_t size)
 		return -EFAULT;
 	if (head[0] != DMABENCH_UAPI_VERSION || head[1] != size) {
 		if (__ratelimit(&dmabench_refusals))
-			pr_err("dmabench: interface version %u size %u, module expects %u size %zu: rebuild userspace/dmabench with this module\n",
+			pr_err("interface version %u size %u, module expects %u size %zu: rebuild userspace/dmabench with this module\n",
 			       head[0], head[1], DMABENCH_UAPI_VERSION, size);
 		return -EINVAL;
 	}
@@ -86,10 +68,9 @@ static long dmabench_ioctl_info(void __user *arg)
 	info.tsc_khz = dmabench_tsc_khz();
 	info.clock = dmabench_clock();
 
-	mutex_lock(&dmabench_lock);
+	/* Never waits behind a run (dmabench_targets.c says why). */
 	for (i = 0; i < DMABENCH_TARGET_COUNT; i++)
-		dmabench_fill_target(&info.target[i], &dmabench_devs[i]);
-	mutex_unlock(&dmabench_lock);
+		dmabench_target_info(i, &info.target[i]);
 
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
@@ -141,15 +122,13 @@ static int __init dmabench_init(void)
 {
 	int ret;
 
-	BUILD_BUG_ON(DMABENCH_ATTR_SKIP_CPU_SYNC != DMA_ATTR_SKIP_CPU_SYNC);
-
 	ret = dmabench_targets_init();
 	if (ret)
 		return ret;
 	ret = misc_register(&dmabench_misc);
 	if (ret)
 		goto err_targets;
-	pr_info("dmabench: loaded, features 0x%x, tsc_khz %llu\n",
+	pr_info("loaded, features 0x%x, tsc_khz %llu\n",
 		dmabench_features(), dmabench_tsc_khz());
 	return 0;
 

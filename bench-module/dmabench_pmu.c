@@ -7,9 +7,12 @@
  * timed loop, its harness and the reads themselves (perf_event_read_local(),
  * which could be read inside the window, is not exported to modules).
  * Userspace divides by the operations and subtracts the DMABENCH_API_NONE
- * run's figures, which carry the same harness, as for the timings.  A CPU without a PMU
- * (QEMU TCG) gives no counter: the reason goes back as -errno, never a zero.
+ * run's figures, which carry the same harness, as for the timings.  A CPU
+ * without a PMU (QEMU TCG) gives no counter: the reason goes back as -errno,
+ * never a zero.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/err.h>
 #include <linux/perf_event.h>
 #include "dmabench.h"

@@ -6,11 +6,20 @@
  * chosen NUMA node, makes one untimed mapping to see which path the device
  * takes, then starts one kernel thread per CPU.  The threads wait at a
  * barrier until all have started, time their loops (dmabench_time.c) and
- * signal completion.  A signal to the caller stops them between windows.
- * Everything is freed before the ioctl returns, on every path.
+ * signal completion.  A signal to the caller, or the removal of the PCI
+ * device mapped for (dmabench_targets.c), stops them between windows.
+ * Everything is unmapped and freed before the ioctl returns, on every path.
+ *
+ * One run at a time: dmabench_run_lock, taken with mutex_trylock(), so a
+ * second caller gets -EBUSY at once rather than waiting behind a run of up
+ * to DMABENCH_RUN_LIMIT_S.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
+#include <linux/mutex.h>
+#include <linux/nospec.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/topology.h>
@@ -18,6 +27,63 @@
 #include "dmabench.h"
 
 DEFINE_RATELIMIT_STATE(dmabench_refusals, 5 * HZ, 100);
+
+static DEFINE_MUTEX(dmabench_run_lock);
+
+/*
+ * The uapi's own values (dmabench_uapi.h) in the kernel's terms: the one
+ * place that knows both.  A value the uapi does not define is refused.
+ */
+static const enum dma_data_direction dmabench_dirs[DMABENCH_DIR_COUNT] = {
+	[DMABENCH_DIR_BIDIRECTIONAL] = DMA_BIDIRECTIONAL,
+	[DMABENCH_DIR_TO_DEVICE] = DMA_TO_DEVICE,
+	[DMABENCH_DIR_FROM_DEVICE] = DMA_FROM_DEVICE,
+};
+
+static const struct {
+	u32 uapi;
+	unsigned long kernel;
+} dmabench_attrs[] = {
+	{ DMABENCH_ATTR_SKIP_CPU_SYNC, DMA_ATTR_SKIP_CPU_SYNC },
+};
+
+/* A run's direction, attributes and node, as the kernel spells them. */
+struct dmabench_kvals {
+	enum dma_data_direction dir;
+	unsigned long attrs;
+	int node;		/* NUMA_NO_NODE: each thread's CPU's */
+};
+
+/* NULL, or why a value is not the uapi's. */
+static const char *dmabench_translate(const struct dmabench_run *r,
+				      struct dmabench_kvals *k)
+{
+	u32 left = r->attrs;
+	unsigned int i;
+
+	if (r->dir >= DMABENCH_DIR_COUNT)
+		return "dir must be 0 (bidirectional), 1 (to device) or 2 (from device)";
+	k->dir = dmabench_dirs[array_index_nospec(r->dir, DMABENCH_DIR_COUNT)];
+
+	k->attrs = 0;
+	for (i = 0; i < ARRAY_SIZE(dmabench_attrs); i++) {
+		if (!(left & dmabench_attrs[i].uapi))
+			continue;
+		k->attrs |= dmabench_attrs[i].kernel;
+		left &= ~dmabench_attrs[i].uapi;
+	}
+	if (left)
+		return "attrs may hold DMABENCH_ATTR_SKIP_CPU_SYNC only";
+
+	if (r->node == DMABENCH_NODE_CPU) {
+		k->node = NUMA_NO_NODE;
+		return NULL;
+	}
+	if (r->node < 0 || r->node >= MAX_NUMNODES || !node_online(r->node))
+		return "node must be -1 or an online NUMA node";
+	k->node = r->node;
+	return NULL;
+}
 
 static int dmabench_thread_fn(void *data)
 {
@@ -34,7 +100,8 @@ static int dmabench_thread_fn(void *data)
 	kthread_complete_and_exit(&t->done, 0);
 }
 
-static int dmabench_validate(const struct dmabench_run *r)
+static int dmabench_validate(const struct dmabench_run *r,
+			     struct dmabench_kvals *k)
 {
 	const char *why = NULL;
 
@@ -42,8 +109,6 @@ static int dmabench_validate(const struct dmabench_run *r)
 		why = "unknown api";
 	else if (r->target >= DMABENCH_TARGET_COUNT)
 		why = "unknown target";
-	else if (r->dir > DMA_FROM_DEVICE)
-		why = "dir must be 0 (bidirectional), 1 (to device) or 2 (from device)";
 	else if (!r->bytes || r->bytes > DMABENCH_MAX_BYTES)
 		why = "bytes must be 1 to 4 MiB";
 	else if (r->offset >= PAGE_SIZE)
@@ -57,8 +122,6 @@ static int dmabench_validate(const struct dmabench_run *r)
 		why = "nents is for sg only";
 	else if (r->api == DMABENCH_API_SG && r->offset + r->bytes > SZ_2M)
 		why = "sg entries must be at most 2 MiB";
-	else if (r->attrs & ~DMABENCH_ATTR_SKIP_CPU_SYNC)
-		why = "attrs may hold DMA_ATTR_SKIP_CPU_SYNC only";
 	else if (!r->samples || r->samples > DMABENCH_MAX_SAMPLES)
 		why = "samples must be 1 to 1048576";
 	else if (r->warmup > DMABENCH_MAX_SAMPLES)
@@ -73,10 +136,6 @@ static int dmabench_validate(const struct dmabench_run *r)
 		why = "threads must be 1 to 64";
 	else if (r->threads > 1 && !r->cpus_ptr)
 		why = "more than one thread needs cpus_ptr";
-	else if (r->node != NUMA_NO_NODE &&
-		 (r->node < 0 || r->node >= MAX_NUMNODES ||
-		  !node_online(r->node)))
-		why = "node must be -1 or an online NUMA node";
 	else if (r->flags & ~(DMABENCH_RUN_COUNTERS | DMABENCH_RUN_TRACE))
 		why = "unknown flags";
 	else if ((r->flags & DMABENCH_RUN_TRACE) && r->threads > 1)
@@ -85,12 +144,14 @@ static int dmabench_validate(const struct dmabench_run *r)
 		why = "trace_tag without DMABENCH_RUN_TRACE";
 	else if ((r->flags & DMABENCH_RUN_COUNTERS) && !r->counters_ptr)
 		why = "counters asked for without counters_ptr";
+	else
+		why = dmabench_translate(r, k);
 
 	if (!why)
 		return 0;
 	if (!__ratelimit(&dmabench_refusals))
 		return -EINVAL;
-	pr_err("dmabench: refused run (api %u target %u dir %u bytes %llu offset %u nents %u attrs %#x samples %u warmup %u batch %u working_set %u threads %u node %d flags %#x): %s\n",
+	pr_err("refused run (api %u target %u dir %u bytes %llu offset %u nents %u attrs %#x samples %u warmup %u batch %u working_set %u threads %u node %d flags %#x): %s\n",
 	       r->api, r->target, r->dir, r->bytes, r->offset, r->nents,
 	       r->attrs, r->samples, r->warmup, r->batch, r->working_set,
 	       r->threads, r->node, r->flags, why);
@@ -120,7 +181,7 @@ static int dmabench_cpus(const struct dmabench_run *r,
 		if (cpu >= nr_cpu_ids || !cpu_online(cpu) ||
 		    cpumask_test_and_set_cpu(cpu, seen)) {
 			if (__ratelimit(&dmabench_refusals))
-				pr_err("dmabench: refused run: CPU %u of thread %u is offline, unknown or taken by another thread\n",
+				pr_err("refused run: CPU %u of thread %u is offline, unknown or taken by another thread\n",
 				       cpu, i);
 			ret = -EINVAL;
 			break;
@@ -158,16 +219,18 @@ static u32 dmabench_unsupported(const struct dmabench_dev *d,
 	return DMABENCH_UNSUP_NONE;
 }
 
+/* Everything but stop and removed, which remove may already have set. */
 static void dmabench_params_init(struct dmabench_params *p,
 				 const struct dmabench_dev *d,
-				 const struct dmabench_run *r)
+				 const struct dmabench_run *r,
+				 const struct dmabench_kvals *k)
 {
 	u64 khz = dmabench_tsc_khz();
 
 	p->dev = d->dev;
 	p->api = r->api;
-	p->dir = r->dir;
-	p->attrs = r->attrs;
+	p->dir = k->dir;
+	p->attrs = k->attrs;
 	p->bytes = r->bytes;
 	p->offset = r->offset;
 	p->order = get_order(r->offset + r->bytes);
@@ -182,10 +245,12 @@ static void dmabench_params_init(struct dmabench_params *p,
 	p->trace = r->flags & DMABENCH_RUN_TRACE;
 	p->trace_tag = r->trace_tag;
 	atomic_set(&p->ready, 0);
-	p->stop = false;
 }
 
-/* Start every thread, wait for all; a signal stops them early. */
+/*
+ * Start every thread, wait for all; a signal, or PCI remove through
+ * p->stop, stops them early.
+ */
 static int dmabench_run_threads(struct dmabench_params *p,
 				struct dmabench_thread *th)
 {
@@ -260,17 +325,43 @@ static void dmabench_results(struct dmabench_run *r,
 	r->wall_ticks = last - first;
 }
 
+/* The run's buffers and counters, one thread after another. */
+static int dmabench_setup(struct dmabench_params *p,
+			  struct dmabench_thread *th, struct dmabench_run *r,
+			  const struct dmabench_kvals *k)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < r->threads; i++) {
+		th[i].p = p;
+		th[i].shared = p;
+		th[i].node = k->node == NUMA_NO_NODE ? cpu_to_node(th[i].cpu) :
+						       k->node;
+		init_completion(&th[i].done);
+		ret = dmabench_bufs_alloc(&th[i]);
+		if (ret)
+			return ret;
+		if (r->flags & DMABENCH_RUN_COUNTERS)
+			dmabench_pmu_open(&th[i], r->counter_err);
+	}
+	return 0;
+}
+
 long dmabench_run(struct dmabench_run *r)
 {
 	struct dmabench_params p = {};
 	struct dmabench_thread *th;
-	const struct dmabench_dev *d;
+	struct dmabench_kvals k;
+	struct dmabench_dev d;
 	u32 i;
 	long ret;
 
-	ret = dmabench_validate(r);
+	ret = dmabench_validate(r, &k);
 	if (ret)
 		return ret;
+	if (!mutex_trylock(&dmabench_run_lock))
+		return -EBUSY;
 	r->unsupported = DMABENCH_UNSUP_NONE;
 	r->observed = DMABENCH_OBS_NONE;
 	r->tsc_khz = dmabench_tsc_khz();
@@ -280,35 +371,33 @@ long dmabench_run(struct dmabench_run *r)
 	memset(r->counter_err, 0, sizeof(r->counter_err));
 
 	th = kcalloc(r->threads, sizeof(*th), GFP_KERNEL);
-	if (!th)
-		return -ENOMEM;
+	if (!th) {
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
 	ret = dmabench_cpus(r, th);
 	if (ret)
 		goto out_free;
 
-	mutex_lock(&dmabench_lock);
-	d = &dmabench_devs[r->target];
-	r->unsupported = dmabench_unsupported(d, r);
+	/* From here until dmabench_target_put(), remove waits for the run. */
+	dmabench_target_get(r->target, &p, &d);
+	r->unsupported = dmabench_unsupported(&d, r);
 	if (r->unsupported)
-		goto out_unlock;
+		goto out_put;
 
-	dmabench_params_init(&p, d, r);
-	for (i = 0; i < r->threads; i++) {
-		th[i].p = &p;
-		th[i].shared = &p;
-		th[i].node = r->node == NUMA_NO_NODE ? cpu_to_node(th[i].cpu) :
-						       r->node;
-		init_completion(&th[i].done);
-		ret = dmabench_bufs_alloc(&th[i]);
-		if (ret)
-			goto out_threads;
-		if (r->flags & DMABENCH_RUN_COUNTERS)
-			dmabench_pmu_open(&th[i], r->counter_err);
-	}
+	dmabench_params_init(&p, &d, r, &k);
+	ret = dmabench_setup(&p, th, r, &k);
+	if (ret)
+		goto out_threads;
 	ret = dmabench_observe(&th[0], r);
 	if (ret || r->unsupported)
 		goto out_threads;
 
+	/* Removed after the set-up looked: no thread needs to start. */
+	if (READ_ONCE(p.stop)) {
+		ret = -EINTR;
+		goto out_threads;
+	}
 	/* The deadline counts from the start of timing, not of allocation. */
 	p.deadline = dmabench_now() +
 		     dmabench_tsc_khz() * 1000 * DMABENCH_RUN_LIMIT_S;
@@ -323,9 +412,13 @@ out_threads:
 		if (th[i].p)
 			dmabench_bufs_free(&th[i]);
 	}
-out_unlock:
-	mutex_unlock(&dmabench_lock);
+out_put:
+	/* Nothing is mapped now: remove may go on. */
+	if (dmabench_target_put(&p))
+		ret = -ENODEV;
 out_free:
 	kfree(th);
+out_unlock:
+	mutex_unlock(&dmabench_run_lock);
 	return ret;
 }

@@ -20,6 +20,8 @@
  * API), so no API pays for another's dispatch; the DMABENCH_API_NONE
  * instance measures what is left: the harness itself.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/dma-direct.h>
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
@@ -188,7 +190,7 @@ static int dmabench_between_windows(struct dmabench_thread *t)
 	if (READ_ONCE(t->shared->stop))
 		return -EINTR;
 	if (dmabench_ticks() > t->p->deadline) {
-		pr_err("dmabench: cpu %u: run took over %d s: ask for fewer samples\n",
+		pr_err("cpu %u: run took over %d s: ask for fewer samples\n",
 		       t->cpu, DMABENCH_RUN_LIMIT_S);
 		return -ETIME;
 	}
@@ -231,7 +233,7 @@ static __always_inline int dmabench_batch(struct dmabench_thread *t,
 	return 0;
 
 err_unmap:
-	pr_err("dmabench: cpu %u: mapping %u failed (%d) on %s\n", t->cpu,
+	pr_err("cpu %u: mapping %u failed (%d) on %s\n", t->cpu,
 	       done + k, ret, dev_name(p->dev));
 	while (k--) {
 		b = b ? b - 1 : p->wset - 1;
@@ -337,7 +339,7 @@ static int dmabench_trace_call(struct dmabench_thread *t)
 #include "dmabench_traced.h"
 	local_irq_restore(flags);
 	if (ret)
-		pr_err("dmabench: cpu %u: trace: map failed (%d) on %s\n",
+		pr_err("cpu %u: trace: map failed (%d) on %s\n",
 		       t->cpu, ret, dev_name(p->dev));
 	return ret;
 }
@@ -411,7 +413,7 @@ int dmabench_observe(struct dmabench_thread *t, struct dmabench_run *r)
 	}
 	if (ret) {
 		/* An answer about this path, not a failure of the run. */
-		pr_info("dmabench: api %u: the kernel refused the first mapping (%d) on %s\n",
+		pr_info("api %u: the kernel refused the first mapping (%d) on %s\n",
 			p->api, ret, dev_name(p->dev));
 		r->unsupported = DMABENCH_UNSUP_MAP_ERROR;
 		return 0;

@@ -15,7 +15,14 @@
  *                    it stores three TSC deltas (map, unmap, and their sum)
  *                    into the user's sample array, and optionally the PMU
  *                    counts of its interrupts-off windows.  All statistics
- *                    are computed in userspace.
+ *                    are computed in userspace.  One run at a time: while
+ *                    one is under way, another fails at once with -EBUSY
+ *                    (DMABENCH_IOC_INFO still answers).  A run whose PCI
+ *                    device is unbound meanwhile stops with -ENODEV.
+ *
+ * Every value below is this interface's own: the module translates the
+ * directions, attributes and node to the kernel's in one place
+ * (dmabench_run.c) and refuses, with -EINVAL, any value not defined here.
  */
 #ifndef _UAPI_DMABENCH_H
 #define _UAPI_DMABENCH_H
@@ -104,6 +111,17 @@ struct dmabench_info {
 	__u32 pad;		/* out: 0 */
 };
 
+/* dmabench_run.dir */
+enum dmabench_dir {
+	DMABENCH_DIR_BIDIRECTIONAL = 0,
+	DMABENCH_DIR_TO_DEVICE,
+	DMABENCH_DIR_FROM_DEVICE,
+	DMABENCH_DIR_COUNT,
+};
+
+/* dmabench_run.node: the buffers of each thread on its CPU's node. */
+#define DMABENCH_NODE_CPU	(-1)
+
 /* Why a run did not happen (dmabench_run.unsupported). */
 enum dmabench_unsupported {
 	DMABENCH_UNSUP_NONE = 0,
@@ -117,8 +135,12 @@ enum dmabench_unsupported {
 	DMABENCH_UNSUP_MAP_ERROR,	/* the kernel refused the first mapping */
 };
 
-/* dmabench_run.attrs: DMA_ATTR_* bits a run may pass, with their values. */
-#define DMABENCH_ATTR_SKIP_CPU_SYNC	_BITUL(5)
+/*
+ * dmabench_run.attrs: the DMA_ATTR_* a run may pass, one bit each.  Bit 5
+ * is the kernel's DMA_ATTR_SKIP_CPU_SYNC today, but that is history (the
+ * uapi once copied it), not a promise: the module translates each bit.
+ */
+#define DMABENCH_ATTR_SKIP_CPU_SYNC	_BITUL(5)	/* DMA_ATTR_SKIP_CPU_SYNC */
 
 /* PMU events counted per thread with DMABENCH_RUN_COUNTERS (kernel only). */
 enum dmabench_counter {
@@ -150,7 +172,7 @@ struct dmabench_run {
 	__u32 size;		/* in: sizeof(struct dmabench_run) */
 	__u32 api;		/* in: enum dmabench_api */
 	__u32 target;		/* in: enum dmabench_target */
-	__u32 dir;		/* in: 0 bidirectional, 1 to device, 2 from */
+	__u32 dir;		/* in: enum dmabench_dir */
 	__u32 nents;		/* in: API_SG: entries; others: 1 */
 	__u64 bytes;		/* in: bytes per mapping (per entry for SG) */
 	__u32 offset;		/* in: offset into the buffer's first page */
@@ -161,7 +183,7 @@ struct dmabench_run {
 	__u32 batch;		/* in: mappings held at once, 1 and up */
 	__u32 working_set;	/* in: distinct buffers per thread, >= batch */
 	__u32 threads;		/* in: timing threads, one per CPU */
-	__s32 node;		/* in: NUMA node of the buffers, -1: the CPU's */
+	__s32 node;		/* in: a NUMA node, or DMABENCH_NODE_CPU */
 	__u64 cpus_ptr;		/* in: __u32[threads], or 0: the caller's CPU */
 	__u32 flags;		/* in: DMABENCH_RUN_* */
 	__u32 trace_tag;	/* in: DMABENCH_RUN_TRACE: the call's tag, else 0 */

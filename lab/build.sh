@@ -92,5 +92,7 @@ echo "lab: building dmabench.ko for $release" >&2
 		-o /dmabench/$build/tests/badparams /dmabench/$build/tests/badparams.c
 	cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -I/dmabench/$build/bench-module \
 		-o /dmabench/$build/tests/ioctlfuzz /dmabench/$build/tests/ioctlfuzz.c -lpthread
+	cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -I/dmabench/$build/bench-module \
+		-o /dmabench/$build/tests/busy /dmabench/$build/tests/busy.c -lpthread
 " >&2
 echo "$build"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # In a VM, on both Debian kernels: malformed requests are refused with an
-# error and a line in dmesg, a PCI device binds and unbinds, the module
-# unloads cleanly, and the kernel logs no warning meanwhile.
+# error and a line in dmesg, a second run during a run gets EBUSY at once
+# and the info ioctl answers (tests/vm/busy.c), a PCI device binds, unbinding
+# it during a run stops the run with ENODEV, it binds again and unbinds, the
+# module unloads cleanly, and the kernel logs no warning meanwhile.
 set -uo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"

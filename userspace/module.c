@@ -40,7 +40,7 @@ void module_run_init(struct dmabench_run *run)
 	run->batch = 1;
 	run->working_set = 1;
 	run->threads = 1;
-	run->node = -1;
+	run->node = DMABENCH_NODE_CPU;
 }
 
 /* The caller fills the inputs; version and size are set here. */
@@ -59,7 +59,9 @@ const char *module_strerror(int err)
 		return "the dmabench module is not loaded (no " DMABENCH_DEV_PATH "): " MODULE_LOAD_HINT;
 	case ENODEV:
 	case ENXIO:
-		return "no dmabench device: the module is not loaded or its device went away: " MODULE_LOAD_HINT;
+		return "no dmabench device: the module is not loaded, or the PCI device the run mapped for was unbound during it (bind it again): " MODULE_LOAD_HINT;
+	case EBUSY:
+		return "another dmabench run is under way (the module times one at a time): wait for it to end or stop that dmabench, then run again";
 	case EACCES:
 	case EPERM:
 		return DMABENCH_DEV_PATH ": permission denied: run as root";

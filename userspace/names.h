@@ -11,11 +11,11 @@
 
 #include "dmabench_uapi.h"
 
-/* DMA directions, with the kernel's enum dma_data_direction values. */
-#define DIR_BIDIRECTIONAL	0
-#define DIR_TO_DEVICE		1
-#define DIR_FROM_DEVICE		2
-#define DIR_COUNT		3
+/* DMA directions, with the module's values (enum dmabench_dir). */
+#define DIR_BIDIRECTIONAL	DMABENCH_DIR_BIDIRECTIONAL
+#define DIR_TO_DEVICE		DMABENCH_DIR_TO_DEVICE
+#define DIR_FROM_DEVICE		DMABENCH_DIR_FROM_DEVICE
+#define DIR_COUNT		DMABENCH_DIR_COUNT
 
 /* The DMA paths a point can take. */
 enum path_id {

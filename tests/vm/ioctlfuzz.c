@@ -5,7 +5,9 @@
  * unknown commands, NULL, unmapped, read-only and too small pointers,
  * from several processes with several threads each, while SIGUSR1
  * interrupts them, SIGKILL ends whole processes mid-run (a new one takes
- * each place) and other threads close and reopen the device file.
+ * each place) and other threads close and reopen the device file.  The
+ * module times one run at a time: a well-formed run refused with EBUSY
+ * tries again, up to 100 times 0.1 ms apart.
  * Runs inside the VM, as root, with the module loaded; the caller checks
  * the kernel log and that the module unloads.
  *
@@ -124,16 +126,19 @@ static void well_formed(struct dmabench_run *r, uint64_t *buf, size_t nbuf)
 	r->node = -1;
 }
 
-static void call(unsigned long cmd, void *arg)
+/* 0, or the call's errno. */
+static int call(unsigned long cmd, void *arg)
 {
-	int fd = atomic_load(&dev_fd), ret;
+	int fd = atomic_load(&dev_fd), ret, err;
 
 	ret = ioctl(fd, cmd, arg);
+	err = ret ? errno : 0;
 	atomic_fetch_add(&sh->calls, 1);
 	if (ret == 0)
 		atomic_fetch_add(&sh->ok, 1);
-	else if (errno > 0 && errno < 160)
-		atomic_fetch_add(&sh->errnos[errno], 1);
+	else if (err > 0 && err < 160)
+		atomic_fetch_add(&sh->errnos[err], 1);
+	return err;
 }
 
 static void one(uint64_t *buf, size_t nbuf)
@@ -254,7 +259,14 @@ static void one(uint64_t *buf, size_t nbuf)
 		if ((uint64_t)r.samples * 3 * (r.threads ? r.threads : 1) > nbuf)
 			r.samples = 1;
 	}
-	call(DMABENCH_IOC_RUN, &r);
+	/*
+	 * The module times one run at a time and refuses the others with
+	 * EBUSY; a well-formed run waits its turn a little, so that runs,
+	 * and the signals, closes and kills that land in them, still happen.
+	 */
+	for (int tries = 0; call(DMABENCH_IOC_RUN, &r) == EBUSY &&
+	     what == 2 && tries < 100 && !done(); tries++)
+		usleep(100);
 }
 
 static void on_usr1(int sig)
