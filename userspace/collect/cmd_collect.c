@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "collect.h"
+#include "meta.h"
 #include "parse.h"
 
 static const char usage[] =

@@ -11,9 +11,6 @@
  */
 #define EXIT_USAGE	2
 
-/* argv joined, as recorded in results. */
-extern const char *dmabench_command;
-
 int cmd_info(int argc, char **argv);
 int cmd_micro(int argc, char **argv);
 int cmd_collect(int argc, char **argv);

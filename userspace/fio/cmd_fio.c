@@ -37,6 +37,7 @@
 #include "json.h"
 #include "nvme.h"
 #include "perfrec.h"
+#include "proc.h"
 #include "progress.h"
 #include "sysprof.h"
 #include "util.h"
@@ -262,42 +263,6 @@ static int parse(int argc, char **argv, struct fio_run *fr)
 
 /* Running fio */
 
-/* argv with env, its stdout and stderr into buf; waitpid status or -errno. */
-static int capture(char *const argv[], char *const env[], char *buf,
-		   size_t size)
-{
-	size_t len = 0;
-	int fds[2], status = 0, err;
-	char drop[512];
-	ssize_t r;
-	pid_t pid;
-
-	buf[0] = '\0';
-	if (pipe2(fds, O_CLOEXEC))
-		return -errno;
-	pid = prog_spawn(argv, env, fds[1], fds[1]);
-	close(fds[1]);
-	while (pid > 0) {
-		if (len + 1 < size)
-			r = read(fds[0], buf + len, size - 1 - len);
-		else
-			r = read(fds[0], drop, sizeof(drop));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (len + 1 < size)
-			len += r;
-	}
-	buf[len] = '\0';
-	close(fds[0]);
-	if (pid < 0)
-		return pid;
-	while ((err = prog_wait(pid, -1, &status)) == -EINTR)
-		;
-	return err ? err : status;
-}
-
 /* The first line of fio's output that is not the command --showcmd prints. */
 static void fio_complaint(const char *out, char *line, size_t size)
 {
@@ -408,7 +373,7 @@ static int showcmd(const struct fio_run *fr, const char *file,
 	char *env[ARRAY_SIZE(oc->env) + 1], line[300];
 	int status;
 
-	status = capture(argv, env_list(oc, env), oc->showcmd,
+	status = prog_capture(argv, env_list(oc, env), oc->showcmd,
 			 sizeof(oc->showcmd));
 	if (status || fio_showcmd(oc->showcmd, info)) {
 		fio_complaint(oc->showcmd, line, sizeof(line));
@@ -1250,7 +1215,7 @@ static int find_fio(struct fio_run *fr)
 		warnx(FIO_PACKAGE);
 		return -1;
 	}
-	if (capture(argv, NULL, out, sizeof(out)) || strncmp(out, "fio-", 4)) {
+	if (prog_capture(argv, NULL, out, sizeof(out)) || strncmp(out, "fio-", 4)) {
 		warnx("%s --version: not fio? (%.40s)", fr->fio, out);
 		return -1;
 	}

@@ -20,7 +20,8 @@
 #include "module.h"
 #include "util.h"
 
-volatile sig_atomic_t micro_stop;
+/* What catch_stop() sets; static, for a signal may come after free(m). */
+static volatile sig_atomic_t stop;
 
 /* The module, and the limits it sets on the options. */
 static int open_module(struct micro *m)
@@ -311,7 +312,7 @@ static int finish(struct micro *m, int err, time_t start)
 	}
 	if (err) {
 		outdir_abort(&m->out);
-		if (!micro_stop)
+		if (!*m->stop)
 			return 1;
 		warnx("interrupted: nothing written");
 		return 130;
@@ -332,13 +333,14 @@ int cmd_micro(int argc, char **argv)
 		return 1;
 	}
 	m->fd = -1;
+	m->stop = &stop;
 	ret = micro_parse(argc, argv, &m->o);
 	if (ret) {
 		free(m);
 		return ret > 0 ? 0 : EXIT_USAGE;
 	}
 	start = time(NULL);
-	catch_stop(&micro_stop, 1,
+	catch_stop(m->stop, 1,
 		   "\ndmabench: stopping after this point, then cleaning up\n");
 	ret = 1;
 	if (!open_module(m)) {

@@ -509,7 +509,7 @@ static int run_repeats(struct micro *m, const struct point *pt,
 			return 2;
 		if (err) {
 			progress_end(&m->prog, 0, err == -EINTR ? "interrupted" : "failed");
-			if (err != -EINTR || !micro_stop)
+			if (err != -EINTR || !*m->stop)
 				warnx("%s: %s", label, module_strerror(-err));
 			return err;
 		}
@@ -527,7 +527,7 @@ static int run_repeats(struct micro *m, const struct point *pt,
 			progress_end(&m->prog, 0, "failed");
 			return err;
 		}
-		if (micro_stop && rep + 1 < m->o.repeat)
+		if (*m->stop && rep + 1 < m->o.repeat)
 			return -EINTR;
 	}
 	return 0;
@@ -592,7 +592,7 @@ static int run_cell(struct micro *m, struct point pt)
 	for (pt.api = 0; pt.api < DMABENCH_API_COUNT; pt.api++) {
 		if (!(m->o.apis & (1U << pt.api)))
 			continue;
-		if (micro_stop)
+		if (*m->stop)
 			return -EINTR;
 		m->prog.point_ops = point_ops(m, &pt);
 		err = run_point(m, &pt, &h);
@@ -669,7 +669,7 @@ int matrix_run(struct micro *m)
 	for (int path = 0; path < PATH_COUNT; path++) {
 		if (!(m->want & (1U << path)))
 			continue;
-		if (micro_stop)
+		if (*m->stop)
 			return -EINTR;
 		err = path_enter(m, path);
 		if (err)

@@ -99,10 +99,9 @@ struct micro {
 	struct cpufreq_info cf;
 	struct progress prog;
 	struct trace_plan tp;			/* --trace */
+	/* Set by SIGINT, SIGTERM, SIGHUP: finish the point, then clean up. */
+	volatile sig_atomic_t *stop;
 };
-
-/* Set by SIGINT, SIGTERM, SIGHUP: finish the point, then clean up. */
-extern volatile sig_atomic_t micro_stop;
 
 int micro_parse(int argc, char **argv, struct micro_opts *o);
 unsigned int path_target(const struct micro *m, int path);

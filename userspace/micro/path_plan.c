@@ -204,7 +204,7 @@ int paths_plan(struct micro *m)
 	if (err)
 		return err;
 
-	for (int p = 0; p < PATH_COUNT && !micro_stop; p++) {
+	for (int p = 0; p < PATH_COUNT && !*m->stop; p++) {
 		if (!(want & (1U << p)))
 			continue;
 		err = path_enter(m, p);
@@ -220,7 +220,7 @@ int paths_plan(struct micro *m)
 			domain_name(m->rec[p].domain),
 			observed_name(m->rec[p].observed));
 	}
-	if (micro_stop)
+	if (*m->stop)
 		return -EINTR;
 	if (!want) {
 		warnx("no DMA path can be run here");

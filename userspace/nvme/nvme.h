@@ -155,22 +155,6 @@ int nvme_dev_poll_check(const struct nvme_dev *d, char *why, size_t whysz);
  */
 int nvme_dev_write_check(const struct nvme_dev *d, char *err, size_t errsz);
 
-/* The pieces of the checks, on text or on a directory given. */
-struct dev_id {
-	dev_t dev;
-	char name[64];		/* /dev/<name> */
-};
-
-int mountinfo_find(const char *text, const struct dev_id *ids, size_t n,
-		   char *where, size_t wsz);
-int sysfs_partitions(const char *disk_dir, struct dev_id *ids, size_t max,
-		     size_t *n);
-int sysfs_holders(const char *dir, char *list, size_t size);
-int blkid_signature(const char *path, char *what, size_t size);
-const char *dma_path_of_group(const char *type);
-int cmdline_word(const char *cmdline, const char *key, char *word,
-		 size_t size);
-bool swiotlb_word_forces(const char *word);
 int nvme_ng_name(const char *disk, char *ng, size_t size);
 /*
  * What the rows on an NVMe-over-fabrics namespace say of their DMA share,
@@ -243,6 +227,8 @@ void nvme_io_teardown(struct nvme_io *io);
 
 /* cmd_nvme.c: the checks before the points run, and before each one. */
 
+/* nvme_prep.c: 512, 4k, 1m, as the progress lines write a size. */
+void nvme_fmt_bs(char *buf, size_t size, uint64_t bs);
 /*
  * Probe the device of o, check it against the options (sizes, span,
  * --path) and, if the points write, for write safety.  0 and the span

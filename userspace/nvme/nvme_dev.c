@@ -3,10 +3,10 @@
  * dmabench nvme: the device.  What it is (block device or NVMe generic
  * char device), its namespace, controller and limits; the DMA path its
  * buffers take, read from sysfs and the kernel command line, never
- * assumed; whether it may be polled; the checks that must all pass
- * before anything is written to it; and all of that for the record.
+ * assumed (dmapath.c); whether it may be polled; the checks that must
+ * all pass before anything is written to it (blkcheck.c); and all of
+ * that for the record.
  */
-#include <blkid/blkid.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,13 +20,12 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "blkcheck.h"
+#include "dmapath.h"
 #include "json.h"
 #include "names.h"
 #include "nvme.h"
-#include "rdma.h"
 #include "util.h"
-
-#define MAX_PARTS	128
 
 /* dir/name, read as text; "" when it cannot be read. */
 static int attr(const char *dir, const char *name, char *buf, size_t size)
@@ -99,52 +98,6 @@ int nvme_disk_of_ng(const char *ng, char *disk, size_t size)
 	return fmt_buf(disk, size, "nvme%un%u", c, n);
 }
 
-/*
- * The word of the kernel command line that sets key ("swiotlb" finds
- * "swiotlb=force"); 1 if found (copied to word), 0 if not.
- */
-int cmdline_word(const char *cmdline, const char *key, char *word,
-		 size_t size)
-{
-	size_t klen = strlen(key), len;
-	const char *p = cmdline;
-
-	while (*p) {
-		p += strspn(p, " \t\n");
-		len = strcspn(p, " \t\n");
-		if (len > klen && !strncmp(p, key, klen) && p[klen] == '=') {
-			snprintf(word, size, "%.*s", (int)len, p);
-			return 1;
-		}
-		p += len;
-	}
-	word[0] = '\0';
-	return 0;
-}
-
-/* Does "swiotlb=65536,force" (a cmdline_word) force bouncing? */
-bool swiotlb_word_forces(const char *word)
-{
-	const char *v = strchr(word, '=');
-	size_t len;
-
-	for (v = v ? v + 1 : word; *v; v += len + (v[len] == ',')) {
-		len = strcspn(v, ",");
-		if (len == 5 && !strncmp(v, "force", 5))
-			return true;
-	}
-	return false;
-}
-
-/* The path of an IOMMU group's default domain type, NULL if none. */
-const char *dma_path_of_group(const char *type)
-{
-	for (int p = 0; p < PATH_COUNT; p++)
-		if (path_group_type(p) && !strcmp(path_group_type(p), type))
-			return path_names[p];
-	return NULL;
-}
-
 /* The nearest PCI device at or above dir; "" if none. */
 static void pci_ancestor(const char *dir, char *pci, size_t size)
 {
@@ -166,35 +119,27 @@ static void pci_ancestor(const char *dir, char *pci, size_t size)
 /* The device whose buffers are mapped, and how: the IOMMU or its absence. */
 static void dma_of_device(struct nvme_dma *m, const char *dev)
 {
+	struct dma_facts f = { .has_device = true };
 	char link[PATH_MAX], cmdline[4096], group[32];
-	const char *path;
+	const char *soft;
 
 	snprintf(m->dma_dev, sizeof(m->dma_dev), "%s", dev);
 	fmt_buf(link, sizeof(link), "%s/iommu_group", dev);
 	if (!read_link_name(link, group, sizeof(group))) {
 		m->iommu_group = atoi(group);
 		attr(link, "type", m->group_type, sizeof(m->group_type));
-		path = dma_path_of_group(m->group_type);
-		if (path) {
-			snprintf(m->path, sizeof(m->path), "%s", path);
-			return;
-		}
-		snprintf(m->path, sizeof(m->path), "iommu-other");
-		snprintf(m->note, sizeof(m->note),
-			 "IOMMU group %d has domain type '%s', none of DMA, DMA-FQ, identity",
-			 m->iommu_group, m->group_type);
-		return;
+		f.group_type = m->group_type;
 	}
-	if (read_text("/proc/cmdline", cmdline, sizeof(cmdline)))
-		cmdline[0] = '\0';
-	cmdline_word(cmdline, "swiotlb", m->cmdline_word, sizeof(m->cmdline_word));
-	if (swiotlb_word_forces(m->cmdline_word)) {
-		snprintf(m->path, sizeof(m->path), "%s", path_names[PATH_SWIOTLB]);
-		return;
+	/* Without a group, swiotlb=force decides; it is recorded then. */
+	if (!f.group_type) {
+		if (read_text("/proc/cmdline", cmdline, sizeof(cmdline)))
+			cmdline[0] = '\0';
+		cmdline_word(cmdline, "swiotlb", m->cmdline_word,
+			     sizeof(m->cmdline_word));
+		f.cmdline = cmdline;
 	}
-	snprintf(m->path, sizeof(m->path), "%s", path_names[PATH_DIRECT]);
-	snprintf(m->note, sizeof(m->note),
-		 "no IOMMU group and no swiotlb=force: dma-direct (buffers beyond the device's DMA mask would still bounce)");
+	snprintf(m->path, sizeof(m->path), "%s",
+		 dma_path_classify(&f, &soft, m->note, sizeof(m->note)));
 }
 
 void nvme_fabric_note(const char *transport, int soft, const char *rdma_devs,
@@ -237,7 +182,7 @@ static int rdma_devs_soft(char *names, size_t size)
 	names[0] = '\0';
 	dh = opendir("/sys/class/infiniband");
 	while (dh && (de = readdir(dh))) {
-		struct rdma_facts f = { .name = de->d_name };
+		struct dma_facts f = { .name = de->d_name };
 
 		if (de->d_name[0] == '.' ||
 		    fmt_buf(dir, sizeof(dir), "/sys/class/infiniband/%s",
@@ -246,7 +191,7 @@ static int rdma_devs_soft(char *names, size_t size)
 		attr(dir, "node_desc", desc, sizeof(desc));
 		f.node_desc = desc;
 		f.rxe_parent = !attr(dir, "parent", parent, sizeof(parent));
-		rdma_classify(&f, &kind, why, sizeof(why));
+		dma_path_classify(&f, &kind, why, sizeof(why));
 		n++;
 		nsoft += kind != NULL;
 		snprintf(one, sizeof(one), "%.64s%s%s%s", de->d_name,
@@ -536,277 +481,14 @@ int nvme_dev_poll_check(const struct nvme_dev *d, char *why, size_t whysz)
 	return -EOPNOTSUPP;
 }
 
-/* Does a mount's source name the device, by name or by device number? */
-static bool mount_source_is(const char *source, const struct dev_id *id)
-{
-	struct stat st;
-	char dev[80];
-
-	snprintf(dev, sizeof(dev), "/dev/%s", id->name);
-	if (!strcmp(source, dev))
-		return true;
-	return !strncmp(source, "/dev/", 5) && !stat(source, &st) &&
-	       S_ISBLK(st.st_mode) && st.st_rdev == id->dev;
-}
-
-/*
- * The line of mountinfo text that mounts one of ids, by major:minor or by
- * its source (btrfs shows an anonymous major:minor); the index in ids,
- * with "SOURCE on MOUNTPOINT" in where, or -1.
- */
-int mountinfo_find(const char *text, const struct dev_id *ids, size_t n,
-		   char *where, size_t wsz)
-{
-	char mnt[1024], fstype[64], source[1024];
-	const char *line, *end, *sep;
-	unsigned int maj, min;
-
-	for (line = text; *line; line = *end ? end + 1 : end) {
-		end = line + strcspn(line, "\n");
-		sep = strstr(line, " - ");
-		if (!sep || sep > end ||
-		    sscanf(line, "%*u %*u %u:%u %*s %1023s", &maj, &min, mnt) != 3 ||
-		    sscanf(sep + 3, "%63s %1023s", fstype, source) != 2)
-			continue;
-		for (size_t i = 0; i < n; i++) {
-			if (makedev(maj, min) == ids[i].dev ||
-			    mount_source_is(source, &ids[i])) {
-				snprintf(where, wsz, "%s (%s) on %s", source,
-					 fstype, mnt);
-				return i;
-			}
-		}
-	}
-	return -1;
-}
-
-/* The partitions of the disk whose sysfs directory is disk_dir. */
-int sysfs_partitions(const char *disk_dir, struct dev_id *ids, size_t max,
-		     size_t *n)
-{
-	char sub[PATH_MAX], part[PATH_MAX + 16];
-	struct dirent *de;
-	DIR *dh;
-
-	*n = 0;
-	dh = opendir(disk_dir);
-	if (!dh)
-		return -errno;
-	while ((de = readdir(dh)) && *n < max) {
-		if (de->d_name[0] == '.' ||
-		    fmt_buf(sub, sizeof(sub), "%s/%s", disk_dir, de->d_name))
-			continue;
-		snprintf(part, sizeof(part), "%s/partition", sub);
-		if (!path_exists(part))
-			continue;
-		if (attr_dev(sub, &ids[*n].dev))
-			ids[*n].dev = 0;
-		if (fmt_buf(ids[*n].name, sizeof(ids[*n].name), "%s", de->d_name))
-			continue;
-		(*n)++;
-	}
-	closedir(dh);
-	return 0;
-}
-
-/* dir/holders: how many, their names comma-separated in list. */
-int sysfs_holders(const char *dir, char *list, size_t size)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	size_t len;
-	int n = 0;
-	DIR *dh;
-
-	list[0] = '\0';
-	if (fmt_buf(path, sizeof(path), "%s/holders", dir))
-		return -ENAMETOOLONG;
-	dh = opendir(path);
-	if (!dh)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(dh))) {
-		if (de->d_name[0] == '.')
-			continue;
-		len = strlen(list);
-		snprintf(list + len, size - len, "%s%s", n ? "," : "", de->d_name);
-		n++;
-	}
-	closedir(dh);
-	return n;
-}
-
-/*
- * A filesystem, RAID member, crypto header or partition table on path,
- * by libblkid: 1 with "ext4 filesystem" etc. in what, 0 if none, or
- * -errno if it could not be read.
- */
-int blkid_signature(const char *path, char *what, size_t size)
-{
-	const char *type = NULL, *usage = NULL;
-	blkid_probe pr;
-	int rc;
-
-	what[0] = '\0';
-	pr = blkid_new_probe_from_filename(path);
-	if (!pr)
-		return errno ? -errno : -EIO;
-	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE |
-					  BLKID_SUBLKS_USAGE);
-	blkid_probe_enable_partitions(pr, 1);
-	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC);
-	rc = blkid_do_safeprobe(pr);
-	if (rc == 0) {
-		if (!blkid_probe_lookup_value(pr, "TYPE", &type, NULL)) {
-			blkid_probe_lookup_value(pr, "USAGE", &usage, NULL);
-			snprintf(what, size, "%s %s", type,
-				 !usage ? "signature" :
-				 !strcmp(usage, "filesystem") ? "filesystem" :
-				 !strcmp(usage, "raid") ? "RAID member" :
-				 !strcmp(usage, "crypto") ? "encrypted volume" :
-				 "signature");
-		} else if (!blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL)) {
-			snprintf(what, size, "%s partition table", type);
-		} else {
-			snprintf(what, size, "signature");
-		}
-	} else if (rc == -2) {
-		snprintf(what, size, "several signatures at once (blkid: ambivalent)");
-		rc = 0;
-	}
-	blkid_free_probe(pr);
-	return rc == 0 ? 1 : rc == 1 ? 0 : -EIO;
-}
-
-static int refuse_mounted(const struct nvme_dev *d, const struct dev_id *ids,
-			  size_t n, char *err, size_t errsz)
-{
-	char where[2200];
-	char *text;
-	int i;
-
-	text = read_all("/proc/self/mountinfo", NULL);
-	if (!text) {
-		snprintf(err, errsz,
-			 "refusing to write to %s: cannot read /proc/self/mountinfo to check that it is not mounted",
-			 d->arg);
-		return -EIO;
-	}
-	i = mountinfo_find(text, ids, n, where, sizeof(where));
-	free(text);
-	if (i < 0)
-		return 0;
-	if (i == 0)
-		snprintf(err, errsz,
-			 "refusing to write to %s: it is mounted, %s; writing would destroy that filesystem: unmount it first",
-			 d->arg, where);
-	else
-		snprintf(err, errsz,
-			 "refusing to write to %s: its partition %s is mounted, %s; writing would destroy that filesystem: unmount it first",
-			 d->arg, ids[i].name, where);
-	return -EBUSY;
-}
-
-static int refuse_partitions(const struct nvme_dev *d, const struct dev_id *ids,
-			     size_t n, char *err, size_t errsz)
-{
-	char list[256] = "";
-	size_t len;
-
-	if (n < 2)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		len = strlen(list);
-		snprintf(list + len, sizeof(list) - len, "%s%s", i > 1 ? "," : "",
-			 ids[i].name);
-	}
-	snprintf(err, errsz,
-		 "refusing to write to %s: it holds partitions (%s); writing would destroy them: wipe the partition table with wipefs -a %s first if that is what you want",
-		 d->arg, list, d->arg);
-	return -EEXIST;
-}
-
-static int refuse_holders(const struct nvme_dev *d, char *err, size_t errsz)
-{
-	char list[256];
-	int n;
-
-	n = sysfs_holders(d->sysfs, list, sizeof(list));
-	if (n < 0) {
-		snprintf(err, errsz, "refusing to write to %s: cannot read %s/holders: %s",
-			 d->arg, d->sysfs, strerror(-n));
-		return n;
-	}
-	if (!n)
-		return 0;
-	snprintf(err, errsz,
-		 "refusing to write to %s: it is in use by %s (device-mapper, RAID or similar on top of it, see /sys/class/block/%s/holders): take that down first",
-		 d->arg, list, d->name);
-	return -EBUSY;
-}
-
-static int refuse_signature(const struct nvme_dev *d, char *err, size_t errsz)
-{
-	char what[160];
-	int ret;
-
-	ret = blkid_signature(d->blkdev, what, sizeof(what));
-	if (ret < 0) {
-		snprintf(err, errsz,
-			 "refusing to write to %s: blkid could not read it to look for a filesystem: %s",
-			 d->arg, strerror(-ret));
-		return ret;
-	}
-	if (!ret)
-		return 0;
-	snprintf(err, errsz,
-		 "refusing to write to %s: blkid finds a signature on it (%s); this would destroy the %s on %s: wipe it with wipefs -a %s first if that is what you want",
-		 d->arg, what, what, d->blkdev, d->blkdev);
-	return -EEXIST;
-}
-
-static int refuse_busy(const struct nvme_dev *d, char *err, size_t errsz)
-{
-	int fd, ret;
-
-	fd = open(d->blkdev, O_RDWR | O_EXCL | O_CLOEXEC);
-	if (fd >= 0) {
-		close(fd);
-		return 0;
-	}
-	ret = -errno;
-	snprintf(err, errsz, ret == -EBUSY ?
-		 "refusing to write to %s: something holds it open exclusively (a mount, swap, RAID, LVM or another benchmark; see fuser -v %s)" :
-		 "refusing to write to %s: cannot open it for writing: %s",
-		 d->arg, ret == -EBUSY ? d->blkdev : strerror(-ret));
-	return ret;
-}
-
 int nvme_dev_write_check(const struct nvme_dev *d, char *err, size_t errsz)
 {
-	struct dev_id ids[1 + MAX_PARTS];
-	size_t n = 0;
-	int ret;
+	const struct blk_target t = {
+		.arg = d->arg, .blkdev = d->blkdev, .name = d->name,
+		.sysfs = d->sysfs, .rdev = d->rdev, .partition = d->partition,
+	};
 
-	ids[0].dev = d->rdev;
-	snprintf(ids[0].name, sizeof(ids[0].name), "%s", d->name);
-	if (!d->partition &&
-	    sysfs_partitions(d->sysfs, ids + 1, MAX_PARTS, &n)) {
-		snprintf(err, errsz,
-			 "refusing to write to %s: cannot list its partitions in %s",
-			 d->arg, d->sysfs);
-		return -EIO;
-	}
-	ret = refuse_mounted(d, ids, n + 1, err, errsz);
-	if (!ret)
-		ret = refuse_partitions(d, ids, n + 1, err, errsz);
-	if (!ret)
-		ret = refuse_holders(d, err, errsz);
-	if (!ret)
-		ret = refuse_signature(d, err, errsz);
-	if (!ret)
-		ret = refuse_busy(d, err, errsz);
-	return ret;
+	return blk_write_check(&t, err, errsz);
 }
 
 static void json_attr(struct json *j, const char *key, const char *dir,

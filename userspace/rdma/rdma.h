@@ -87,17 +87,6 @@ struct rdma_opts {
 	struct wl_opts wl;		/* --into, --out, ... */
 };
 
-/* What a device is, from facts read elsewhere; see rdma_classify(). */
-struct rdma_facts {
-	const char *name;		/* ibdev name */
-	const char *node_desc;		/* sysfs node_desc, "" if unread */
-	uint32_t vendor_id;		/* ibv_query_device */
-	bool rxe_parent;		/* the rxe-only sysfs "parent" exists */
-	bool has_device;		/* sysfs "device": a parent device */
-	const char *group_type;		/* its IOMMU group's type, NULL: none */
-	const char *cmdline;		/* /proc/cmdline */
-};
-
 struct rdma_dev {
 	/* What it is. */
 	char name[64];
@@ -210,7 +199,7 @@ static inline uint64_t rdma_now_ns(void)
 int rdma_parse(int argc, char **argv, struct rdma_opts *o);
 unsigned int rdma_plan(const struct rdma_opts *o, struct rdma_point *pts);
 
-/* cmd_rdma.c: samples, the profile around a timed phase. */
+/* rdma_run.c: samples, the profile around a timed phase. */
 uint64_t rdma_pages(uint64_t size);
 double rdma_ns_per_page(double ns, uint64_t size);
 bool rdma_done(const struct rdma_run *r, uint64_t ops, uint64_t t0,
@@ -238,9 +227,6 @@ int rdma_write_point(struct rdma_ctx *c, const struct rdma_point *p,
 void rdma_fmt_size(char *buf, size_t size, uint64_t v);
 
 /* rdma_dev.c: which device, what it is, its port and GID. */
-const char *rdma_classify(const struct rdma_facts *f, const char **soft,
-			  char *why, size_t size);
-bool rdma_cmdline_swiotlb_force(const char *cmdline);
 bool rdma_gid_ipv4(const union ibv_gid *gid, char *ip, size_t size);
 int rdma_dev_list(FILE *f);
 int rdma_dev_open(struct rdma_dev *d, const struct rdma_opts *o);

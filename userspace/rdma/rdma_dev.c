@@ -4,16 +4,8 @@
  * or the first by name), what it is, its port and the GID its queue
  * pairs use.
  *
- * What it is decides how its figures read.  Soft RDMA (rxe, siw) copies
- * with the CPU through kernel virtual addresses and never calls the DMA
- * API, so its DMA share says nothing about an RDMA NIC; it is told by
- * facts anyone can check: the rxe-only sysfs attribute "parent", the
- * node description ("rxe", "Software iWARP stack"), the vendor id the
- * drivers report (0xffffff for rxe, 0x626d74 for siw), and only failing
- * all of them the device name.  A NIC's DMA path is its parent device's
- * IOMMU group type (DMA: iommu-strict, DMA-FQ: iommu-lazy, identity:
- * iommu-identity); no group is dma-direct, or swiotlb when the kernel
- * was booted with swiotlb=force.
+ * What it is decides how its figures read: the DMA path (soft RDMA or
+ * its parent device's) is told by dmapath.c, from facts read here.
  */
 #include <arpa/inet.h>
 #include <err.h>
@@ -24,118 +16,12 @@
 
 #include <rdma/rdma_cma.h>
 
+#include "dmapath.h"
 #include "names.h"
 #include "rdma.h"
 #include "util.h"
 
 #define SYS_IB		"/sys/class/infiniband"
-#define RXE_VENDOR_ID	0xffffffU
-#define SIW_VENDOR_ID	0x626d74U
-
-static bool starts(const char *s, const char *prefix)
-{
-	return s && !strncmp(s, prefix, strlen(prefix));
-}
-
-static void add_clue(char *buf, size_t size, const char *clue)
-{
-	size_t len = strlen(buf);
-
-	snprintf(buf + len, size - len, "%s%s", len ? ", " : "", clue);
-}
-
-/* swiotlb=force, alone or in a list (swiotlb=65536,force). */
-bool rdma_cmdline_swiotlb_force(const char *cmdline)
-{
-	const char *p = cmdline;
-	size_t len;
-
-	while (p && *p) {
-		p += strspn(p, " \t\n");
-		len = strcspn(p, " \t\n");
-		if (len > 8 && !strncmp(p, "swiotlb=", 8)) {
-			const char *v = p + 8, *end = p + len;
-
-			while (v < end) {
-				size_t item = strcspn(v, ",");
-
-				if (v + item > end)
-					item = end - v;
-				if (item == 5 && !strncmp(v, "force", 5))
-					return true;
-				v += item + 1;
-			}
-		}
-		p += len;
-	}
-	return false;
-}
-
-/* Pure: what a device is, from its facts; why says how that was told. */
-const char *rdma_classify(const struct rdma_facts *f, const char **soft,
-			  char *why, size_t size)
-{
-	const struct {
-		bool seen;
-		const char *clue, *kind;
-	} clue[] = {
-		{ f->rxe_parent, "sysfs attribute 'parent' (rxe only)", "rxe" },
-		{ starts(f->node_desc, "rxe"), "node_desc 'rxe'", "rxe" },
-		{ f->vendor_id == RXE_VENDOR_ID, "vendor id 0xffffff (rxe)",
-		  "rxe" },
-		{ starts(f->node_desc, "Software iWARP"),
-		  "node_desc 'Software iWARP stack'", "siw" },
-		{ f->vendor_id == SIW_VENDOR_ID, "vendor id 0x626d74 (siw)",
-		  "siw" },
-	};
-	const char *kind = NULL;
-	char clues[192] = "";
-
-	for (size_t i = 0; i < ARRAY_SIZE(clue); i++) {
-		if (clue[i].seen) {
-			add_clue(clues, sizeof(clues), clue[i].clue);
-			kind = clue[i].kind;
-		}
-	}
-	if (!kind && (starts(f->name, "rxe") || starts(f->name, "siw"))) {
-		add_clue(clues, sizeof(clues), "the device name");
-		kind = starts(f->name, "rxe") ? "rxe" : "siw";
-	}
-	*soft = kind;
-	if (kind) {
-		snprintf(why, size,
-			 "soft RDMA (%s), told by %s: it maps memory with virtual addresses, not the DMA API",
-			 kind, clues);
-		return "soft-rdma";
-	}
-	if (!f->has_device) {
-		snprintf(why, size,
-			 "no parent device in sysfs: its DMA path cannot be told");
-		return "unknown";
-	}
-	if (!f->group_type) {
-		if (rdma_cmdline_swiotlb_force(f->cmdline)) {
-			snprintf(why, size,
-				 "no IOMMU group, and the kernel was booted with swiotlb=force: mappings bounce");
-			return path_names[PATH_SWIOTLB];
-		}
-		snprintf(why, size, "no IOMMU group: dma-direct");
-		return path_names[PATH_DIRECT];
-	}
-	for (int p = 0; p < PATH_COUNT; p++) {
-		const char *type = path_group_type(p);
-
-		if (type && !strcmp(type, f->group_type)) {
-			snprintf(why, size, "its IOMMU group's type is %s",
-				 f->group_type);
-			return path_names[p];
-		}
-	}
-	snprintf(why, size, "its IOMMU group's type is '%s', which dmabench does not label",
-		 f->group_type);
-	return "unknown";
-}
-
 /* An IPv4-mapped GID (::ffff:a.b.c.d), as RoCE gives an IPv4 address. */
 bool rdma_gid_ipv4(const union ibv_gid *gid, char *ip, size_t size)
 {
@@ -194,7 +80,7 @@ static void sysfs_text(const char *dev, const char *attr, char *buf,
 /* Facts from sysfs and /proc/cmdline, then what they say. */
 static void classify(struct rdma_dev *d)
 {
-	struct rdma_facts f = { .name = d->name, .vendor_id = d->vendor_id };
+	struct dma_facts f = { .name = d->name, .vendor_id = d->vendor_id };
 	char path[256], cmdline[4096] = "";
 	const char *soft;
 
@@ -220,7 +106,7 @@ static void classify(struct rdma_dev *d)
 	if (read_text("/proc/cmdline", cmdline, sizeof(cmdline)))
 		cmdline[0] = '\0';
 	f.cmdline = cmdline;
-	d->path = rdma_classify(&f, &soft, d->why, sizeof(d->why));
+	d->path = dma_path_classify(&f, &soft, d->why, sizeof(d->why));
 	d->soft = soft != NULL;
 	/* A soft device's "device" is its network device's parent, if any. */
 	if (d->soft) {

@@ -10,6 +10,9 @@
 #include "names.h"
 #include "stats.h"
 
+/* argv joined, set by main(). */
+const char *dmabench_command;
+
 const char meta_harness_method[] =
 	"harness = median of api 'none' (an empty timed slot) at the same path, "
 	"size, dir and op, in the same unit and boot; net_median = median - "

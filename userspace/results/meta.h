@@ -64,6 +64,9 @@ struct boot_meta {
 
 extern const char *const meta_counter_names[DMABENCH_NR_COUNTERS];
 
+/* argv joined, as meta.json and part.json record it (set by main). */
+extern const char *dmabench_command;
+
 extern const char meta_harness_method[];
 
 const char *meta_unit(const char *clock);

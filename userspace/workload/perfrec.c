@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * --perf-record: perf record around a workload, its samples folded into
- * one line per call stack; and the helpers for running programs.
+ * one line per call stack.  Programs are run with proc.h.
  *
  * perf starts with its events disabled (--delay=-1) and a control FIFO
  * (--control=fifo:ctl,ack, perf 5.9 and later); "enable" is written to
@@ -26,6 +26,7 @@
 
 #include "json.h"
 #include "perfrec.h"
+#include "proc.h"
 #include "util.h"
 #include "workload.h"
 
@@ -35,137 +36,6 @@
  * minute to synthesize the system's threads before it acknowledges.
  */
 #define PERF_START_TIMEOUT	180.0
-
-/* Running programs */
-
-int prog_find(const char *name, char *path, size_t size)
-{
-	const char *dirs = getenv("PATH");
-	size_t len;
-
-	if (strchr(name, '/'))
-		return access(name, X_OK) ? -errno : fmt_buf(path, size, "%s", name);
-	if (!dirs || !*dirs)
-		dirs = "/usr/local/bin:/usr/bin:/bin";
-	for (const char *d = dirs; *d; d += len + (d[len] == ':')) {
-		len = strcspn(d, ":");
-		if (!len || fmt_buf(path, size, "%.*s/%s", (int)len, d, name))
-			continue;
-		if (!access(path, X_OK))
-			return 0;
-	}
-	return -ENOENT;
-}
-
-/* Is env entry e ("NAME=value") one of the names set in over[]? */
-static bool overridden(const char *e, char *const over[])
-{
-	size_t len = strcspn(e, "=");
-
-	for (; over && *over; over++)
-		if (!strncmp(*over, e, len) && (*over)[len] == '=')
-			return true;
-	return false;
-}
-
-/* The environment with env[] added; NULL if out of memory. */
-static char **merge_env(char *const env[])
-{
-	size_t n = 1, k = 0;
-	char **all;
-
-	for (char **e = environ; *e; e++)
-		n++;
-	for (char *const *e = env; e && *e; e++)
-		n++;
-	all = malloc(n * sizeof(*all));
-	if (!all)
-		return NULL;
-	for (char **e = environ; *e; e++)
-		if (!overridden(*e, env))
-			all[k++] = *e;
-	for (char *const *e = env; e && *e; e++)
-		all[k++] = *e;
-	all[k] = NULL;
-	return all;
-}
-
-/*
- * Everything is made before fork(): the caller may have threads (sysprof
- * has one), so the child only calls what is safe after fork() in them.
- */
-pid_t prog_spawn(char *const argv[], char *const env[], int out, int err)
-{
-	char path[PATH_MAX], **envp;
-	pid_t pid;
-	int null;
-
-	if (prog_find(argv[0], path, sizeof(path)))
-		return -ENOENT;
-	envp = merge_env(env);
-	if (!envp)
-		return -ENOMEM;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		pid = -errno;
-		free(envp);
-		return pid;
-	}
-	if (pid == 0) {
-		null = open("/dev/null", O_RDWR);
-		if (null < 0 || dup2(null, STDIN_FILENO) < 0 ||
-		    dup2(out >= 0 ? out : null, STDOUT_FILENO) < 0 ||
-		    dup2(err >= 0 ? err : null, STDERR_FILENO) < 0)
-			_exit(127);
-		execve(path, argv, envp);
-		_exit(127);
-	}
-	free(envp);
-	return pid;
-}
-
-int prog_wait(pid_t pid, double timeout, int *status)
-{
-	double end = now_seconds() + timeout, left;
-	struct timespec ts;
-	pid_t r;
-
-	for (;;) {
-		r = waitpid(pid, status, timeout < 0 ? 0 : WNOHANG);
-		if (r == pid)
-			return 0;
-		if (r < 0)
-			return -errno;
-		left = end - now_seconds();
-		if (left <= 0)
-			return -ETIMEDOUT;
-		left = left < 0.01 ? left : 0.01;
-		ts.tv_sec = 0;
-		ts.tv_nsec = left * 1e9;
-		if (nanosleep(&ts, NULL) && errno == EINTR)
-			return -EINTR;
-	}
-}
-
-void prog_log_line(const char *log, char *line, size_t size)
-{
-	char *text = read_all(log, NULL), *p, *end;
-
-	line[0] = '\0';
-	if (!text)
-		return;
-	for (p = text; *p; p = *end ? end + 1 : end) {
-		end = p + strcspn(p, "\n");
-		while (p < end && isspace((unsigned char)*p))
-			p++;
-		if (p < end) {
-			snprintf(line, size, "%.*s", (int)(end - p), p);
-			break;
-		}
-	}
-	free(text);
-}
 
 /* Folding perf script's output */
 
