@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "collect.h"
+#include "collect_workload.h"
 #include "csv.h"
 #include "json.h"
 #include "meta.h"

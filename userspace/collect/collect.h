@@ -17,7 +17,5 @@
 
 int collect_merge(const char *parent, char *const *parts, int nparts,
 		  const char *command, char *final, size_t size);
-/* Part i's workload.csv and workload/, if any, into the run; *out once. */
-int collect_workload(struct outdir *o, const char *partdir, int i, FILE **out);
 
 #endif

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "collect.h"
+#include "collect_workload.h"
 #include "csv.h"
 #include "util.h"
 #include "workload.h"
