@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "names.h"
 
 static bool only_on(const struct cmp_point *p, int side)
 {
@@ -126,7 +127,7 @@ void cmp_reason_title(const struct compare *c, const struct cmp_reason *r,
 		      char *buf, size_t size)
 {
 	char side[32], status[64];
-	bool ok = !strcmp(r->status, "ok");
+	bool ok = status_parse(r->status) == STATUS_OK;
 
 	if (c->o.within)
 		snprintf(side, sizeof(side), "%s (%s)", r->side ? "B" : "A",

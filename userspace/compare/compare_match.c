@@ -127,7 +127,7 @@ static void group_label(const struct compare *c, const struct cmp_row *r,
  */
 const char *cmp_row_status(const struct cmp_row *r)
 {
-	if (strcmp(r->status, "ok"))
+	if (status_parse(r->status) != STATUS_OK)
 		return r->status;
 	return r->usable ? "ok" : "no samples";
 }

@@ -21,6 +21,7 @@
 
 #include "compare.h"
 #include "json.h"
+#include "names.h"
 #include "util.h"
 
 enum col {
@@ -213,7 +214,7 @@ static int parse_row(struct cmp_row *r, const int *col, int ncols,
 	}
 	r->median = f[col[C_MEDIAN]][0] ? strtod(f[col[C_MEDIAN]], NULL) : NAN;
 	/* a mean-only row (a counter) has neither median nor samples */
-	r->usable = !strcmp(r->status, "ok") && r->samples[0] &&
+	r->usable = status_parse(r->status) == STATUS_OK && r->samples[0] &&
 		    !isnan(r->median);
 	return 0;
 }

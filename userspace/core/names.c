@@ -2,6 +2,8 @@
 /*
  * Names of APIs, directions, paths, targets, domains and observations.
  */
+#include <string.h>
+
 #include "names.h"
 #include "util.h"
 
@@ -35,6 +37,22 @@ const char *const path_names[PATH_COUNT] = {
 	[PATH_IOMMU_IDENTITY]	= "iommu-identity",
 	[PATH_DIRECT_COHERENT]	= "direct-coherent",
 };
+
+const char *const status_names[STATUS_COUNT] = {
+	[STATUS_NONE]		= "",
+	[STATUS_OK]		= "ok",
+	[STATUS_UNSUPPORTED]	= "unsupported",
+	[STATUS_REFUSED]	= "refused",
+	[STATUS_FAILED]		= "failed",
+};
+
+int status_parse(const char *name)
+{
+	for (int s = 0; s < STATUS_COUNT; s++)
+		if (!strcmp(status_names[s], name))
+			return s;
+	return -1;
+}
 
 const char *const op_names[OP_COUNT] = {
 	[OP_MAP]	= "map",

@@ -30,6 +30,20 @@ enum path_id {
 	PATH_COUNT,
 };
 
+/*
+ * The status of a row of summary.csv or workload.csv; the names are what
+ * the rows say.  STATUS_NONE: not set, the point was interrupted (never
+ * written as a row).
+ */
+enum row_status {
+	STATUS_NONE,
+	STATUS_OK,
+	STATUS_UNSUPPORTED,	/* cannot run here, and the note says why */
+	STATUS_REFUSED,		/* the kernel refused the mapping: a finding */
+	STATUS_FAILED,
+	STATUS_COUNT,
+};
+
 /* The three timed operations of each sample, in samples_ptr order. */
 enum op_id {
 	OP_MAP,
@@ -44,6 +58,10 @@ extern const char *const dir_names[DIR_COUNT];
 extern const char *const path_names[PATH_COUNT];
 extern const char *const op_names[OP_COUNT];
 extern const unsigned int dir_order[DIR_COUNT];
+extern const char *const status_names[STATUS_COUNT];
+
+/* The status a row's text names, or -1 if none. */
+int status_parse(const char *name);
 
 const char *target_name(unsigned int target);
 const char *clock_name(unsigned int clock);

@@ -17,6 +17,7 @@
 #include "csv.h"
 #include "export.h"
 #include "json.h"
+#include "names.h"
 #include "util.h"
 
 /* Only [A-Za-z0-9_-] in a name's components: the rest becomes '_'. */
@@ -180,12 +181,17 @@ static void set_status(struct exp_point *p, const char *status,
 {
 	snprintf(p->status_text, sizeof(p->status_text), "%s", status);
 	snprintf(p->note, sizeof(p->note), "%s", note);
-	if (!strcmp(status, "ok"))
+	switch (status_parse(status)) {
+	case STATUS_OK:
 		p->status = EXP_OK;
-	else if (!strcmp(status, "unsupported") || !strcmp(status, "refused"))
+		break;
+	case STATUS_UNSUPPORTED:
+	case STATUS_REFUSED:
 		p->status = EXP_SKIP;
-	else
+		break;
+	default:
 		p->status = EXP_FAIL;
+	}
 }
 
 /* The unit as a name's suffix: short, and no '/'. */

@@ -136,7 +136,7 @@ struct window {
 
 /* What running a point gave. */
 struct outcome {
-	const char *status;		/* NULL: interrupted */
+	enum row_status status;		/* STATUS_NONE: interrupted */
 	char note[700];
 	char showcmd[4096];
 	int status_fio;			/* waitpid status; -1: did not run */
@@ -801,7 +801,7 @@ static void window_ops(const struct point *pt, struct outcome *oc)
 	struct window *w = &oc->win;
 	double ops;
 
-	if (!oc->status || strcmp(oc->status, "ok") || w->why[0])
+	if (oc->status != STATUS_OK || w->why[0])
 		return;
 	if (!oc->profiled) {
 		window_fail(w, "the whole-system figures were not taken");
@@ -857,7 +857,7 @@ static void judge(const struct point *pt, const char *log, struct outcome *oc)
 
 	prog_log_line(log, line, sizeof(line));
 	if (!oc->imported) {
-		oc->status = "failed";
+		oc->status = STATUS_FAILED;
 		if (oc->status_fio < 0)
 			snprintf(oc->note, sizeof(oc->note), "fio did not start: %s",
 				 strerror(-oc->status_fio));
@@ -868,17 +868,17 @@ static void judge(const struct point *pt, const char *log, struct outcome *oc)
 		oc->status = r->error == EOPNOTSUPP ||
 			     (r->error == EINVAL &&
 			      pt->nv.completion == NVME_POLL) ?
-			     "unsupported" : "failed";
+			     STATUS_UNSUPPORTED : STATUS_FAILED;
 		snprintf(oc->note, sizeof(oc->note), "fio error %d (%s)%s%s",
 			 r->error, strerror(r->error), line[0] ? ": " : "", line);
 	} else if (!WIFEXITED(oc->status_fio) || WEXITSTATUS(oc->status_fio) ||
 		   !r->ops) {
-		oc->status = "failed";
+		oc->status = STATUS_FAILED;
 		snprintf(oc->note, sizeof(oc->note), "fio %s, %llu I/Os%s%s",
 			 WIFEXITED(oc->status_fio) ? "exited" : "was killed",
 			 (unsigned long long)r->ops, line[0] ? ": " : "", line);
 	} else {
-		oc->status = "ok";
+		oc->status = STATUS_OK;
 	}
 }
 
@@ -918,10 +918,10 @@ static void run_point(struct fio_run *fr, const struct point *pt,
 	oc->status_fio = -1;
 	point_env(fr, pt, oc);
 	if (unsupported_here(fr, pt, oc->note, sizeof(oc->note))) {
-		oc->status = "unsupported";
+		oc->status = STATUS_UNSUPPORTED;
 		return;
 	}
-	oc->status = "failed";
+	oc->status = STATUS_FAILED;
 	/* For the record, and fio's say on this point's settings. */
 	if (showcmd(fr, pt->job->file, oc, &info, why, sizeof(why))) {
 		snprintf(oc->note, sizeof(oc->note), "%s", why);
@@ -937,7 +937,7 @@ static void run_point(struct fio_run *fr, const struct point *pt,
 	measure(fr, pt, n, oc, log);
 	close(log);
 	if (fio_stop)
-		oc->status = NULL;
+		oc->status = STATUS_NONE;
 }
 
 /* Recording */
@@ -1123,12 +1123,12 @@ static int record(struct fio_run *fr, const struct point *pt,
 	row.variant = pt->job->variant;
 	row.threads = 1;
 	row.status = oc->status;
-	if (!strcmp(oc->status, "ok"))
+	if (oc->status == STATUS_OK)
 		ok_note(fr, oc, note, sizeof(note));
 	else
 		snprintf(note, sizeof(note), "%s", oc->note);
 	row.note = note;
-	if (!strcmp(oc->status, "ok")) {
+	if (oc->status == STATUS_OK) {
 		fill_figures(oc, &row);
 		workload_row_enough(&row, note, sizeof(note));
 	}
@@ -1185,15 +1185,16 @@ static int sweep(struct fio_run *fr)
 		/* --into may hold earlier runs' fio-<n>.json. */
 		n = wl_out_next_point(&fr->out, "fio", &fr->next_file);
 		run_point(fr, &fr->points[i], n, oc);
-		if (!oc->status || fio_stop) {
+		if (oc->status == STATUS_NONE || fio_stop) {
 			drop_files(fr, n);
 			fputs("interrupted\n", stderr);
 			err = -EINTR;
 			break;
 		}
-		if (strcmp(oc->status, "ok")) {
-			fr->failed += !strcmp(oc->status, "failed");
-			snprintf(msg, sizeof(msg), "%s: %s", oc->status, oc->note);
+		if (oc->status != STATUS_OK) {
+			fr->failed += oc->status == STATUS_FAILED;
+			snprintf(msg, sizeof(msg), "%s: %s",
+				 status_names[oc->status], oc->note);
 			progress_end(&fr->prog, now_seconds() - t0, msg);
 		} else {
 			progress_end(&fr->prog, now_seconds() - t0, NULL);

@@ -289,7 +289,7 @@ static void unsupported_rows(struct micro *m, const struct point *pt,
 	base_row(m, pt, run, &r);
 	/* A refusal by the kernel is a finding about the path, not a gap. */
 	r.status = run->unsupported == DMABENCH_UNSUP_MAP_ERROR ?
-		   "refused" : "unsupported";
+		   STATUS_REFUSED : STATUS_UNSUPPORTED;
 	r.note = why ? why : unsupported_reason(run->unsupported);
 	if (run->unsupported == DMABENCH_UNSUP_NO_MMIO && m->have_pci)
 		r.note = "no MMIO region to map (the --pci device serves the iommu paths only)";
@@ -425,7 +425,7 @@ static int measured_rows(struct micro *m, const struct point *pt,
 	base_row(m, pt, run, &r);
 	if (pt->api == DMABENCH_API_NONE)
 		h->have = true;
-	r.status = "ok";
+	r.status = STATUS_OK;
 	r.note = note;
 	r.samples = samples;
 	r.max_irqoff = oc->max_window;

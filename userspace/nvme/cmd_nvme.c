@@ -55,14 +55,14 @@ static void bad_result(const struct nvme_run *nr, const struct nvme_job *j,
 
 	if ((j->poll || j->passthru) &&
 	    (r->bad_res == -EOPNOTSUPP || r->bad_res == -EINVAL)) {
-		oc->status = "unsupported";
+		oc->status = STATUS_UNSUPPORTED;
 		snprintf(oc->note, sizeof(oc->note),
 			 "the kernel refused %s on %.200s: %s", what,
 			 j->passthru ? nr->dev.ng : nr->dev.arg,
 			 strerror(-r->bad_res));
 		return;
 	}
-	oc->status = "failed";
+	oc->status = STATUS_FAILED;
 	if (r->bad_res < 0)
 		snprintf(oc->note, sizeof(oc->note), "I/O error at byte %llu: %s",
 			 (unsigned long long)r->bad_off, strerror(-r->bad_res));
@@ -83,15 +83,15 @@ static void judge(const struct nvme_run *nr, const struct nvme_job *j,
 		  struct nvme_outcome *oc)
 {
 	if (nvme_stop) {
-		oc->status = NULL;
+		oc->status = STATUS_NONE;
 	} else if (ret) {
-		oc->status = "failed";
+		oc->status = STATUS_FAILED;
 		snprintf(oc->note, sizeof(oc->note), "io_uring_enter: %s",
 			 strerror(-ret));
 	} else if (r->bad_res) {
 		bad_result(nr, j, r, oc);
 	} else {
-		oc->status = "ok";
+		oc->status = STATUS_OK;
 	}
 }
 
@@ -161,13 +161,13 @@ static void run_point(struct nvme_run *nr, const struct nvme_point *pt,
 	oc->seed = job.seed;
 	if (nvme_point_unsupported(&nr->dev, nr->o.passthru, pt, oc->note,
 				   sizeof(oc->note))) {
-		oc->status = "unsupported";
+		oc->status = STATUS_UNSUPPORTED;
 		return;
 	}
 	ret = hugebuf_alloc(&buf, (size_t)pt->qd * pt->bs, huge, oc->note,
 			    sizeof(oc->note));
 	if (ret) {
-		oc->status = huge ? "unsupported" : "failed";
+		oc->status = huge ? STATUS_UNSUPPORTED : STATUS_FAILED;
 		return;
 	}
 	oc->buf_bytes = buf.maplen;
@@ -178,7 +178,8 @@ static void run_point(struct nvme_run *nr, const struct nvme_point *pt,
 	oc->cq_entries = io.cq_entries;
 	oc->ring_fd_registered = io.ring_fd_registered;
 	if (ret)
-		oc->status = ret == -EOPNOTSUPP ? "unsupported" : "failed";
+		oc->status = ret == -EOPNOTSUPP ? STATUS_UNSUPPORTED :
+							 STATUS_FAILED;
 	else
 		measure(nr, &io, n, oc);
 	nvme_io_teardown(&io);
@@ -191,12 +192,13 @@ static void report(struct nvme_run *nr, const struct nvme_outcome *oc,
 {
 	char msg[600];
 
-	if (!strcmp(oc->status, "ok")) {
+	if (oc->status == STATUS_OK) {
 		progress_end(&nr->prog, secs, NULL);
 		return;
 	}
-	nr->failed += !strcmp(oc->status, "failed");
-	snprintf(msg, sizeof(msg), "%s: %s", oc->status, oc->note);
+	nr->failed += oc->status == STATUS_FAILED;
+	snprintf(msg, sizeof(msg), "%s: %s", status_names[oc->status],
+		 oc->note);
 	progress_end(&nr->prog, secs, msg);
 }
 
@@ -216,7 +218,7 @@ static int sweep(struct nvme_run *nr)
 		/* --into may hold earlier runs' nvme-<n>.json. */
 		n = wl_out_next_point(&nr->out, "nvme", &nr->next_file);
 		run_point(nr, &nr->points[i], i + 1, n, &oc);
-		if (!oc.status || nvme_stop) {
+		if (oc.status == STATUS_NONE || nvme_stop) {
 			if (nr->o.wl.perf_record)
 				perfrec_point_drop(&nr->out, "nvme", n);
 			fputs("interrupted\n", stderr);

@@ -243,7 +243,7 @@ bool nvme_point_unsupported(const struct nvme_dev *d, bool passthru,
 
 /* A run of dmabench nvme, and what a point of it gave. */
 struct nvme_outcome {
-	const char *status;		/* NULL: interrupted */
+	enum row_status status;		/* STATUS_NONE: interrupted */
 	char note[512];
 	struct nvme_io_result res;
 	bool profiled;

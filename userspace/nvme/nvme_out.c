@@ -37,7 +37,7 @@ int nvme_json_start(struct json *j, struct wl_out *w, const char *name,
 	json_str(j, "completion", row->completion);
 	json_str(j, "buffers", row->buffers);
 	json_str(j, "variant", row->variant);
-	json_str(j, "status", row->status);
+	json_str(j, "status", status_names[row->status]);
 	json_str(j, "note", row->note);
 	nvme_dev_json(j, d);
 	return 0;
@@ -130,7 +130,7 @@ int nvme_record(struct nvme_run *nr, const struct nvme_point *pt,
 		const struct nvme_outcome *oc, unsigned int n)
 {
 	char workload[32], hist[PATH_MAX] = "", note[700];
-	bool ok = !strcmp(oc->status, "ok");
+	bool ok = oc->status == STATUS_OK;
 	struct workload_row row;
 	int err = 0;
 

@@ -46,7 +46,7 @@ static void run_point(struct rdma_ctx *c, const struct rdma_point *p,
 		      struct rdma_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	res->status = "failed";
+	res->status = STATUS_FAILED;
 	res->baseline_ns = NAN;
 	lathist_reset(&c->run.lat);
 	lathist_reset(&c->run.lat2);
@@ -99,17 +99,17 @@ static int sweep(struct rdma_ctx *c)
 			break;
 		}
 		err = rdma_write_point(c, p, res, c->run.n);
-		if (!strcmp(res->status, "ok")) {
+		if (res->status == STATUS_OK) {
 			c->nok++;
 			progress_end(&c->prog, now_seconds() - t0, NULL);
 			continue;
 		}
-		if (!strcmp(res->status, "unsupported"))
+		if (res->status == STATUS_UNSUPPORTED)
 			c->nunsupported++;
 		else
 			c->nfailed++;
 		snprintf(msg, sizeof(msg), "%s: %s",
-			 !strcmp(res->status, "unsupported") ? "unsupported" :
+			 res->status == STATUS_UNSUPPORTED ? "unsupported" :
 			 "FAILED", res->note);
 		progress_end(&c->prog, 0, msg);
 	}

@@ -141,7 +141,7 @@ struct perfrec;
 
 /* What a point did; rdma_out.c turns it into rows. */
 struct rdma_result {
-	const char *status;		/* ok, unsupported, failed */
+	enum row_status status;
 	char note[512];
 	double seconds;			/* of the timed phase */
 	uint64_t ops;
@@ -209,7 +209,7 @@ void rdma_prof_stop(struct rdma_run *r, struct rdma_result *res);
 /* The timed phase ran from start to end: its profile stopped, and ok. */
 void rdma_timed_ok(struct rdma_run *r, struct rdma_result *res,
 		   uint64_t start, uint64_t end);
-void rdma_set(struct rdma_result *res, const char *status,
+void rdma_set(struct rdma_result *res, enum row_status status,
 	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* One timed operation: its latency, and what was timed apart from it. */

@@ -60,7 +60,7 @@ static int modify(struct ibv_qp *qp, struct ibv_qp_attr *a, int mask,
 	int err = ibv_modify_qp(qp, a, mask);
 
 	if (err)
-		rdma_set(res, "failed", "ibv_modify_qp to %s: %s", state,
+		rdma_set(res, STATUS_FAILED, "ibv_modify_qp to %s: %s", state,
 			 strerror(err));
 	return err;
 }
@@ -145,7 +145,7 @@ static struct ibv_qp *make_qp(const struct rdma_dev *d, struct ibv_cq *cq,
 	ia.cap.max_recv_sge = 1;
 	qp = ibv_create_qp(d->pd, &ia);
 	if (!qp)
-		rdma_set(res, "failed", "ibv_create_qp (%u sends, %u receives): %s",
+		rdma_set(res, STATUS_FAILED, "ibv_create_qp (%u sends, %u receives): %s",
 			 send, recv, strerror(errno));
 	return qp;
 }
@@ -159,7 +159,7 @@ static int pair_open(const struct rdma_dev *d, unsigned int send,
 	q->cq_a = ibv_create_cq(d->ctx, send + 1, NULL, NULL, 0);
 	q->cq_b = q->cq_a ? ibv_create_cq(d->ctx, recv + 1, NULL, NULL, 0) : NULL;
 	if (!q->cq_b) {
-		rdma_set(res, "failed", "ibv_create_cq: %s", strerror(errno));
+		rdma_set(res, STATUS_FAILED, "ibv_create_cq: %s", strerror(errno));
 		goto fail;
 	}
 	q->a = make_qp(d, q->cq_a, send, 1, res);
@@ -183,7 +183,7 @@ static bool pair_possible(const struct rdma_dev *d, struct rdma_result *res)
 
 	if (!rdma_port_problem(d, why, sizeof(why)))
 		return true;
-	rdma_set(res, "unsupported", "%s", why);
+	rdma_set(res, STATUS_UNSUPPORTED, "%s", why);
 	return false;
 }
 
@@ -200,7 +200,7 @@ static int post_recv(struct msgs *m, unsigned int i, struct rdma_result *res)
 	int err = ibv_post_recv(m->q.b, &wr, &bad);
 
 	if (err)
-		rdma_set(res, "failed", "ibv_post_recv: %s", strerror(err));
+		rdma_set(res, STATUS_FAILED, "ibv_post_recv: %s", strerror(err));
 	return err;
 }
 
@@ -219,7 +219,7 @@ static int post_msg(struct rdma_dev *d, struct msgs *m, unsigned int slot,
 		m->slot_mr[slot] = ibv_reg_mr(d->pd, addr, m->size,
 					      IBV_ACCESS_LOCAL_WRITE);
 		if (!m->slot_mr[slot]) {
-			rdma_set(res, "failed", "ibv_reg_mr of a message: %s (RLIMIT_MEMLOCK %s)",
+			rdma_set(res, STATUS_FAILED, "ibv_reg_mr of a message: %s (RLIMIT_MEMLOCK %s)",
 				 strerror(errno), d->memlock);
 			return -1;
 		}
@@ -241,7 +241,7 @@ static int post_msg(struct rdma_dev *d, struct msgs *m, unsigned int slot,
 	}
 	err = ibv_post_send(m->q.a, &wr, &bad);
 	if (err) {
-		rdma_set(res, "failed", "ibv_post_send: %s", strerror(err));
+		rdma_set(res, STATUS_FAILED, "ibv_post_send: %s", strerror(err));
 		return -1;
 	}
 	m->posted[slot] = now;
@@ -256,7 +256,7 @@ static int reap_one(struct msgs *m, const struct ibv_wc *wc, uint64_t now,
 	int err;
 
 	if (wc->status != IBV_WC_SUCCESS) {
-		rdma_set(res, "failed", "%s completion: %s (vendor error 0x%x)",
+		rdma_set(res, STATUS_FAILED, "%s completion: %s (vendor error 0x%x)",
 			 m->send ? "SEND" : "RDMA WRITE",
 			 ibv_wc_status_str(wc->status), wc->vendor_err);
 		return -1;
@@ -267,7 +267,7 @@ static int reap_one(struct msgs *m, const struct ibv_wc *wc, uint64_t now,
 		err = ibv_dereg_mr(m->slot_mr[slot]);
 		m->slot_mr[slot] = NULL;
 		if (err) {
-			rdma_set(res, "failed", "ibv_dereg_mr of a message: %s",
+			rdma_set(res, STATUS_FAILED, "ibv_dereg_mr of a message: %s",
 				 strerror(err));
 			return -1;
 		}
@@ -287,12 +287,12 @@ static int poll_ok(struct ibv_cq *cq, const char *what, struct ibv_wc *wc,
 	int n = ibv_poll_cq(cq, POLL_BATCH, wc);
 
 	if (n < 0) {
-		rdma_set(res, "failed", "ibv_poll_cq (%s) failed", what);
+		rdma_set(res, STATUS_FAILED, "ibv_poll_cq (%s) failed", what);
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
 		if (wc[i].status != IBV_WC_SUCCESS) {
-			rdma_set(res, "failed",
+			rdma_set(res, STATUS_FAILED,
 				 "%s completion: %s (vendor error 0x%x)", what,
 				 ibv_wc_status_str(wc[i].status),
 				 wc[i].vendor_err);
@@ -345,7 +345,7 @@ static int msg_loop(struct rdma_run *r, struct msgs *m, uint64_t limit,
 		}
 		n = ibv_poll_cq(m->q.cq_a, POLL_BATCH, wc);
 		if (n < 0) {
-			rdma_set(res, "failed", "ibv_poll_cq failed");
+			rdma_set(res, STATUS_FAILED, "ibv_poll_cq failed");
 			return -1;
 		}
 		if (n > 0) {
@@ -358,7 +358,7 @@ static int msg_loop(struct rdma_run *r, struct msgs *m, uint64_t limit,
 		} else if (!(++spins & 1023)) {
 			now = rdma_now_ns();
 			if (now - last > RDMA_STALL_NS) {
-				rdma_set(res, "failed", "no completion for %llu s with %u messages in flight",
+				rdma_set(res, STATUS_FAILED, "no completion for %llu s with %u messages in flight",
 					 RDMA_STALL_NS / 1000000000ULL,
 					 m->inflight);
 				return -1;
@@ -405,12 +405,12 @@ static int msgs_open(struct rdma_run *r, const struct rdma_point *p,
 	if (m->nrecv > (unsigned int)d->max_qp_wr)
 		m->nrecv = d->max_qp_wr;
 	if (p->qd > (unsigned int)d->max_qp_wr) {
-		rdma_set(res, "unsupported", "qd %u is over %s's max_qp_wr of %d",
+		rdma_set(res, STATUS_UNSUPPORTED, "qd %u is over %s's max_qp_wr of %d",
 			 p->qd, d->name, d->max_qp_wr);
 		return -1;
 	}
 	if (p->size > d->pa.max_msg_sz) {
-		rdma_set(res, "unsupported", "%" PRIu64 " bytes is over the port's max_msg_sz of %u",
+		rdma_set(res, STATUS_UNSUPPORTED, "%" PRIu64 " bytes is over the port's max_msg_sz of %u",
 			 p->size, d->pa.max_msg_sz);
 		return -1;
 	}
@@ -418,7 +418,7 @@ static int msgs_open(struct rdma_run *r, const struct rdma_point *p,
 			   sizeof(why)) ||
 	    hugebuf_alloc(&m->src, p->size * p->qd, p->huge, why, sizeof(why)) ||
 	    hugebuf_alloc(&m->dst, p->size, p->huge, why, sizeof(why))) {
-		rdma_set(res, "unsupported", "%s", why);
+		rdma_set(res, STATUS_UNSUPPORTED, "%s", why);
 		return -1;
 	}
 	m->qd = p->qd;
@@ -426,7 +426,7 @@ static int msgs_open(struct rdma_run *r, const struct rdma_point *p,
 	m->posted = calloc(p->qd, sizeof(*m->posted));
 	m->idle = calloc(p->qd, sizeof(*m->idle));
 	if (!m->slot_mr || !m->posted || !m->idle) {
-		rdma_set(res, "failed", "out of memory");
+		rdma_set(res, STATUS_FAILED, "out of memory");
 		return -1;
 	}
 	for (unsigned int i = 0; i < p->qd; i++)
@@ -440,7 +440,7 @@ static int msgs_open(struct rdma_run *r, const struct rdma_point *p,
 		m->src_mr = ibv_reg_mr(d->pd, m->src.p, p->size * p->qd,
 				       IBV_ACCESS_LOCAL_WRITE);
 	if (!m->dst_mr || (!m->reg_per_io && !m->src_mr)) {
-		rdma_set(res, "failed", "ibv_reg_mr: %s (RLIMIT_MEMLOCK %s)",
+		rdma_set(res, STATUS_FAILED, "ibv_reg_mr: %s (RLIMIT_MEMLOCK %s)",
 			 strerror(errno), d->memlock);
 		return -1;
 	}
@@ -469,7 +469,7 @@ void rdma_msg_run(struct rdma_run *r, const struct rdma_point *p,
 		goto out;
 	}
 	rdma_prof_stop(r, res);
-	rdma_set(res, "ok", "%s", "");
+	rdma_set(res, STATUS_OK, "%s", "");
 out:
 	msgs_close(&m);
 }
@@ -503,7 +503,7 @@ static int write_region(struct msgs *m, struct ibv_mr *dst_mr, uint64_t size,
 			wr.wr.rdma.remote_addr = (uintptr_t)m->dst.p + off;
 			err = ibv_post_send(m->q.a, &wr, &bad);
 			if (err) {
-				rdma_set(res, "failed", "ibv_post_send: %s",
+				rdma_set(res, STATUS_FAILED, "ibv_post_send: %s",
 					 strerror(err));
 				return -1;
 			}
@@ -518,7 +518,7 @@ static int write_region(struct msgs *m, struct ibv_mr *dst_mr, uint64_t size,
 			last = rdma_now_ns();
 		} else if (!(++spins & 1023) &&
 			   rdma_now_ns() - last > RDMA_STALL_NS) {
-			rdma_set(res, "failed", "no completion for %llu s with %u WRITEs in flight",
+			rdma_set(res, STATUS_FAILED, "no completion for %llu s with %u WRITEs in flight",
 				 RDMA_STALL_NS / 1000000000ULL, inflight);
 			return -1;
 		}
@@ -539,7 +539,7 @@ static int fault_open(struct rdma_run *r, const struct rdma_point *p,
 	    rdma_mem_check(chunk, 0, 0, false, why, sizeof(why)) ||
 	    hugebuf_alloc(&m->dst, p->size, p->huge, why, sizeof(why)) ||
 	    hugebuf_alloc(&m->src, chunk, false, why, sizeof(why))) {
-		rdma_set(res, "unsupported", "%s", why);
+		rdma_set(res, STATUS_UNSUPPORTED, "%s", why);
 		return -1;
 	}
 	if (pair_open(d, p->qd, 1, &m->q, res))
@@ -547,7 +547,7 @@ static int fault_open(struct rdma_run *r, const struct rdma_point *p,
 	res->depth = 1;
 	m->src_mr = ibv_reg_mr(d->pd, m->src.p, chunk, IBV_ACCESS_LOCAL_WRITE);
 	if (!m->src_mr) {
-		rdma_set(res, "failed", "ibv_reg_mr: %s", strerror(errno));
+		rdma_set(res, STATUS_FAILED, "ibv_reg_mr: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -563,7 +563,7 @@ static int fault_baseline(struct rdma_run *r, const struct rdma_point *p,
 	m->dst_mr = ibv_reg_mr(r->dev->pd, m->dst.p, p->size,
 			       IBV_ACCESS_LOCAL_WRITE | IBV_ACCESS_REMOTE_WRITE);
 	if (!m->dst_mr) {
-		rdma_set(res, "failed", "ibv_reg_mr (pinned baseline): %s (RLIMIT_MEMLOCK %s)",
+		rdma_set(res, STATUS_FAILED, "ibv_reg_mr (pinned baseline): %s (RLIMIT_MEMLOCK %s)",
 			 strerror(errno), r->dev->memlock);
 		return -1;
 	}
@@ -617,7 +617,7 @@ void rdma_fault_run(struct rdma_run *r, const struct rdma_point *p,
 	/* Once untimed. */
 	err = rdma_invalidate(&m.dst);
 	if (err) {
-		rdma_set(res, "failed", "mprotect: %s", strerror(-err));
+		rdma_set(res, STATUS_FAILED, "mprotect: %s", strerror(-err));
 		goto out;
 	}
 	if (write_region(&m, m.dst_mr, p->size, chunk, p->qd, res))
@@ -630,7 +630,7 @@ void rdma_fault_run(struct rdma_run *r, const struct rdma_point *p,
 		t1 = rdma_now_ns();
 		if (err) {
 			rdma_prof_stop(r, res);
-			rdma_set(res, "failed", "mprotect: %s", strerror(-err));
+			rdma_set(res, STATUS_FAILED, "mprotect: %s", strerror(-err));
 			goto out;
 		}
 		if (write_region(&m, m.dst_mr, p->size, chunk, p->qd, res)) {

@@ -98,7 +98,7 @@ static int point_json(struct rdma_ctx *c, const struct rdma_point *p,
 	json_int(&j, "qd", p->qd);
 	json_str(&j, "buffers", p->huge ? "huge" : "normal");
 	json_bool(&j, "reg_per_io", p->reg_per_io);
-	json_str(&j, "status", res->status);
+	json_str(&j, "status", status_names[res->status]);
 	json_str(&j, "note", res->note);
 	json_str(&j, "method", method(p));
 	json_u64(&j, "ops", res->ops);
@@ -207,7 +207,7 @@ static void point_note(const struct rdma_ctx *c, const struct rdma_point *p,
 		       struct rdma_result *res, char *note, size_t size)
 {
 	char chunk[24];
-	bool ok = !strcmp(res->status, "ok");
+	bool ok = res->status == STATUS_OK;
 
 	snprintf(note, size, "%s", res->note);
 	if (ok && p->test == RDMA_T_REG)
@@ -235,7 +235,7 @@ int rdma_write_point(struct rdma_ctx *c, const struct rdma_point *p,
 {
 	char rel[PATH_MAX], hist[PATH_MAX] = "", hist2[PATH_MAX] = "";
 	char note[1024], dnote[1024];
-	bool ok = !strcmp(res->status, "ok");
+	bool ok = res->status == STATUS_OK;
 	struct workload_row w, d;
 	int err = 0;
 

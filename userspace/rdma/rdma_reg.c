@@ -192,10 +192,10 @@ static void reg_failed(struct rdma_result *res, const struct rdma_dev *d,
 		       const char *what, int err)
 {
 	if (err == ENOMEM || err == EAGAIN)
-		rdma_set(res, "failed", "%s: %s (RLIMIT_MEMLOCK %s)", what,
+		rdma_set(res, STATUS_FAILED, "%s: %s (RLIMIT_MEMLOCK %s)", what,
 			 strerror(err), d->memlock);
 	else
-		rdma_set(res, "failed", "%s: %s", what, strerror(err));
+		rdma_set(res, STATUS_FAILED, "%s: %s", what, strerror(err));
 }
 
 bool rdma_too_big(const struct rdma_dev *d, const struct rdma_point *p,
@@ -203,7 +203,7 @@ bool rdma_too_big(const struct rdma_dev *d, const struct rdma_point *p,
 {
 	if (p->size <= d->max_mr_size)
 		return false;
-	rdma_set(res, "unsupported",
+	rdma_set(res, STATUS_UNSUPPORTED,
 		 "%" PRIu64 " bytes is over %s's max_mr_size of %" PRIu64,
 		 p->size, d->name, d->max_mr_size);
 	return true;
@@ -214,7 +214,7 @@ bool rdma_no_odp(const struct rdma_dev *d, uint32_t rc_need,
 {
 	if (rdma_dev_odp(d, rc_need))
 		return false;
-	rdma_set(res, "unsupported",
+	rdma_set(res, STATUS_UNSUPPORTED,
 		 "device %s has no on-demand paging%s (odp_caps%s%s)", d->name,
 		 what, d->odp_known ? "" : ": ",
 		 d->odp_known ? "" : d->odp_why);
@@ -230,7 +230,7 @@ struct ibv_mr *rdma_reg_odp(struct ibv_pd *pd, void *addr, uint64_t len,
 
 	if (!mr)
 		rdma_set(res, err == EINVAL || err == EOPNOTSUPP ?
-			 "unsupported" : "failed",
+			 STATUS_UNSUPPORTED : STATUS_FAILED,
 			 "ibv_reg_mr with IBV_ACCESS_ON_DEMAND: %s",
 			 strerror(err));
 	return mr;
@@ -243,7 +243,7 @@ static bool get_buffer(struct hugebuf *b, const struct rdma_point *p,
 
 	if (rdma_mem_check(p->size, 0, pinned, p->huge, why, sizeof(why)) ||
 	    hugebuf_alloc(b, p->size, p->huge, why, sizeof(why))) {
-		rdma_set(res, "unsupported", "%s", why);
+		rdma_set(res, STATUS_UNSUPPORTED, "%s", why);
 		return false;
 	}
 	return true;
@@ -335,12 +335,12 @@ void rdma_odp_run(struct rdma_run *r, const struct rdma_point *p,
 	/* Once untimed: is there a prefetch at all? */
 	err = rdma_invalidate(&b);
 	if (err) {
-		rdma_set(res, "failed", "mprotect: %s", strerror(-err));
+		rdma_set(res, STATUS_FAILED, "mprotect: %s", strerror(-err));
 		goto dereg;
 	}
 	err = ibv_advise_mr(d->pd, advice, IBV_ADVISE_MR_FLAG_FLUSH, sge, n);
 	if (err) {
-		rdma_set(res, advise_missing(err) ? "unsupported" : "failed",
+		rdma_set(res, advise_missing(err) ? STATUS_UNSUPPORTED : STATUS_FAILED,
 			 "ibv_advise_mr(%s): %s%s", name, strerror(err),
 			 advise_missing(err) ?
 			 " (no prefetch in this provider or kernel)" : "");
@@ -358,7 +358,7 @@ void rdma_odp_run(struct rdma_run *r, const struct rdma_point *p,
 		t2 = rdma_now_ns();
 		if (err) {
 			rdma_prof_stop(r, res);
-			rdma_set(res, "failed", "%s: %s",
+			rdma_set(res, STATUS_FAILED, "%s: %s",
 				 err < 0 ? "mprotect" : "ibv_advise_mr",
 				 strerror(err < 0 ? -err : err));
 			goto dereg;
@@ -368,8 +368,8 @@ void rdma_odp_run(struct rdma_run *r, const struct rdma_point *p,
 	rdma_timed_ok(r, res, start, t2);
 dereg:
 	err = ibv_dereg_mr(mr);
-	if (err && !strcmp(res->status, "ok"))
-		rdma_set(res, "failed", "ibv_dereg_mr: %s", strerror(err));
+	if (err && res->status == STATUS_OK)
+		rdma_set(res, STATUS_FAILED, "ibv_dereg_mr: %s", strerror(err));
 out:
 	hugebuf_free(&b);
 }

@@ -40,8 +40,8 @@ bool rdma_done(const struct rdma_run *r, uint64_t ops, uint64_t t0,
 	return ops > 0 && now - t0 >= r->o->seconds * 1e9;
 }
 
-void rdma_set(struct rdma_result *res, const char *status, const char *fmt,
-	      ...)
+void rdma_set(struct rdma_result *res, enum row_status status,
+	      const char *fmt, ...)
 {
 	va_list ap;
 
@@ -91,5 +91,5 @@ void rdma_timed_ok(struct rdma_run *r, struct rdma_result *res,
 {
 	res->seconds = (end - start) / 1e9;
 	rdma_prof_stop(r, res);
-	rdma_set(res, "ok", "%s", "");
+	rdma_set(res, STATUS_OK, "%s", "");
 }

@@ -296,7 +296,7 @@ void summary_row(FILE *f, const struct summary_row *r)
 		opt_num(v[6], sizeof(v[6]), r->has_harness &&
 			(r->mean_only || e.median), r->harness),
 		opt_num(v[7], sizeof(v[7]), net, st->median - r->harness),
-		nents, offset, attrs, r->observed, r->status, note, boot,
+		nents, offset, attrs, r->observed, status_names[r->status], note, boot,
 		r->samples,
 		opt_num(v[8], sizeof(v[8]), have, r->max_irqoff),
 		summary_pattern(r->batch), batch, ws,

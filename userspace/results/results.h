@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "names.h"
 #include "stats.h"
 
 #define SUMMARY_HEADER \
@@ -60,7 +61,7 @@ struct summary_row {
 	unsigned int offset;
 	unsigned int attrs;
 	const char *observed;
-	const char *status;
+	enum row_status status;
 	const char *note;
 	unsigned int boot;
 	const char *samples;	/* relative path, "" if none */

@@ -33,7 +33,8 @@ void workload_row_init(struct workload_row *r)
 	r->completion = r->buffers = r->variant = "";
 	r->lat_unit = "ns";
 	r->share_source = "unavailable";
-	r->status = r->note = r->histogram = r->profile = "";
+	r->status = STATUS_NONE;
+	r->note = r->histogram = r->profile = "";
 	r->threads = 1;
 	r->seconds = r->rate = r->mib_s = NAN;
 	r->lat_min = r->lat_p50 = r->lat_p90 = r->lat_p99 = NAN;
@@ -197,7 +198,7 @@ void workload_row(FILE *f, const struct workload_row *r)
 		num(b[25], 48, r->kcycles_per_op),
 		num(b[26], 48, r->kinstr_per_op), num(b[27], 48, r->dma_share),
 		r->share_source, u64(b[29], 48, r->kernel_samples),
-		r->status, r->note, u64(b[32], 48, r->boot), r->histogram,
+		status_names[r->status], r->note, u64(b[32], 48, r->boot), r->histogram,
 		r->profile,
 	};
 

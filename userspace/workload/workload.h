@@ -61,7 +61,7 @@ struct workload_row {
 	double dma_share;	/* of non-idle kernel samples, 0..1 */
 	const char *share_source; /* "cycles", "cpu-clock" or "unavailable" */
 	uint64_t kernel_samples;	/* non-idle kernel samples behind it */
-	const char *status;	/* ok, unsupported, refused, failed */
+	enum row_status status;
 	const char *note;
 	unsigned int boot;
 	const char *histogram;	/* relative path or "" */
