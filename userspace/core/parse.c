@@ -405,13 +405,20 @@ int opt_read(int argc, char **argv, const char *cmd, const char *usage,
 	     const struct option *options,
 	     int (*one)(void *ctx, int c, char *arg), void *ctx)
 {
+	return opt_read_to(stdout, argc, argv, cmd, usage, options, one, ctx);
+}
+
+int opt_read_to(FILE *help, int argc, char **argv, const char *cmd,
+		const char *usage, const struct option *options,
+		int (*one)(void *ctx, int c, char *arg), void *ctx)
+{
 	int c;
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
 		if (c == 'h') {
-			fputs(usage, stdout);
+			fputs(usage, help);
 			return 1;
 		}
 		if (c == ':' || c == '?') {

@@ -65,5 +65,9 @@ void opt_complain(int c, char **argv, const struct option *options,
 int opt_read(int argc, char **argv, const char *cmd, const char *usage,
 	     const struct option *options,
 	     int (*one)(void *ctx, int c, char *arg), void *ctx);
+/* opt_read(), with --help printed to help rather than stdout. */
+int opt_read_to(FILE *help, int argc, char **argv, const char *cmd,
+		const char *usage, const struct option *options,
+		int (*one)(void *ctx, int c, char *arg), void *ctx);
 
 #endif

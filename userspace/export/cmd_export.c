@@ -5,6 +5,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,86 +86,74 @@ static bool prefix_ok(const char *s)
 	return true;
 }
 
-/* 0 to go on, 1 for --help, -1 on an error (reported). */
-static int parse(int argc, char **argv, struct exp_opts *o)
+/* A name part's option: its value checked against prefix_ok(). */
+static int name_part(const char *opt, char *arg, const char **to)
 {
-	bool have_format = false;
-	int c;
+	if (!prefix_ok(arg)) {
+		warnx("--%s '%.40s': 1 to 128 letters, digits, '_', '-' and '.'",
+		      opt, arg);
+		return -1;
+	}
+	*to = arg;
+	return 0;
+}
+
+/* One option for opt_read(); non-zero refuses it (said why). */
+static int one_opt(void *ctx, int c, char *arg)
+{
+	struct exp_opts *o = ctx;
+
+	switch (c) {
+	case OPT_FORMAT:
+		o->have_format = true;
+		if (!strcmp(arg, "lkp")) {
+			o->format = EXP_LKP;
+		} else if (!strcmp(arg, "kcidb")) {
+			o->format = EXP_KCIDB;
+		} else if (!strcmp(arg, "lava")) {
+			o->format = EXP_LAVA;
+		} else {
+			warnx("--format %s: choose lkp, kcidb or lava", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_MICRO:
+		o->micro = true;
+		return 0;
+	case OPT_WORKLOADS:
+		o->workloads = true;
+		return 0;
+	case OPT_PREFIX:
+		return name_part("prefix", arg, &o->prefix);
+	case OPT_ORIGIN:
+		if (!exp_kcidb_word(arg)) {
+			warnx("--origin %s: KCIDB wants [a-z0-9_]+", arg);
+			return -1;
+		}
+		o->origin = arg;
+		return 0;
+	case OPT_CHECKOUT:
+		return name_part("checkout", arg, &o->checkout_id);
+	case OPT_BUILD:
+		return name_part("build", arg, &o->build_id);
+	case OPT_TEST_ID:
+		return name_part("test-id", arg, &o->test_id);
+	}
+	return -1;
+}
+
+/* 0 to go on, 1 for --help (printed to help), -1 on an error (reported). */
+static int parse(int argc, char **argv, struct exp_opts *o, FILE *help)
+{
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	o->origin = "dmabench";
-	opterr = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			return 1;
-		case ':':
-		case '?':
-			opt_complain(c, argv, options, "export");
-			return -1;
-		case OPT_FORMAT:
-			have_format = true;
-			if (!strcmp(optarg, "lkp")) {
-				o->format = EXP_LKP;
-			} else if (!strcmp(optarg, "kcidb")) {
-				o->format = EXP_KCIDB;
-			} else if (!strcmp(optarg, "lava")) {
-				o->format = EXP_LAVA;
-			} else {
-				warnx("--format %s: choose lkp, kcidb or lava",
-				      optarg);
-				return -1;
-			}
-			break;
-		case OPT_MICRO:
-			o->micro = true;
-			break;
-		case OPT_WORKLOADS:
-			o->workloads = true;
-			break;
-		case OPT_PREFIX:
-			if (!prefix_ok(optarg)) {
-				warnx("--prefix '%.40s': 1 to 128 letters, digits, '_', '-' and '.'",
-				      optarg);
-				return -1;
-			}
-			o->prefix = optarg;
-			break;
-		case OPT_ORIGIN:
-			if (!exp_kcidb_word(optarg)) {
-				warnx("--origin %s: KCIDB wants [a-z0-9_]+", optarg);
-				return -1;
-			}
-			o->origin = optarg;
-			break;
-		case OPT_CHECKOUT:
-			if (!prefix_ok(optarg)) {
-				warnx("--checkout '%.40s': 1 to 128 letters, digits, '_', '-' and '.'",
-				      optarg);
-				return -1;
-			}
-			o->checkout_id = optarg;
-			break;
-		case OPT_BUILD:
-			if (!prefix_ok(optarg)) {
-				warnx("--build '%.40s': 1 to 128 letters, digits, '_', '-' and '.'",
-				      optarg);
-				return -1;
-			}
-			o->build_id = optarg;
-			break;
-		case OPT_TEST_ID:
-			if (!prefix_ok(optarg)) {
-				warnx("--test-id '%.40s': 1 to 128 letters, digits, '_', '-' and '.'",
-				      optarg);
-				return -1;
-			}
-			o->test_id = optarg;
-			break;
-		}
-	}
-	if (!have_format) {
+	ret = opt_read_to(help, argc, argv, "export", usage, options, one_opt,
+			  o);
+	if (ret)
+		return ret;
+	if (!o->have_format) {
 		warnx("--format lkp, kcidb or lava is required (see dmabench export --help)");
 		return -1;
 	}
@@ -186,12 +175,9 @@ int export_main(int argc, char **argv, FILE *out)
 	struct exp_run r;
 	int ret, err;
 
-	ret = parse(argc, argv, &o);
-	if (ret) {
-		if (ret > 0)
-			fputs(usage, out);
+	ret = parse(argc, argv, &o, out);
+	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
-	}
 	err = exp_load(&r, o.run, o.micro, o.workloads);
 	if (!err)
 		err = exp_check_names(&r);

@@ -32,6 +32,7 @@ struct exp_opts {
 	const char *test_id;		/* prefix of the tests' ids */
 	const char *prefix;		/* of every name, "dmabench" */
 	bool workloads, micro;		/* what to export (both by default) */
+	bool have_format;		/* --format was given */
 };
 
 #define EXP_MAX_METRICS	12
