@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The module's limit on bytes (and offset + bytes) per mapping: 4 MiB. */
 #define SIZE_LIMIT	(4ULL << 20)
