@@ -254,9 +254,7 @@ static int copy_rows(struct outdir *o, const struct part *p, int i,
 {
 	char path[PATH_MAX], rel[32];
 	struct csv_record rec;
-	const char *pos, *end;
-	size_t len;
-	char *text;
+	struct csv_file f;
 	int err, got;
 
 	err = fmt_buf(rel, sizeof(rel), "samples/boot%d", i);
@@ -265,39 +263,27 @@ static int copy_rows(struct outdir *o, const struct part *p, int i,
 	if (!err && mkdir(path, 0777) < 0)
 		err = -errno;
 	if (!err)
-		err = fmt_buf(path, sizeof(path), "%s/summary.csv", p->dir);
+		err = csv_file_open(&f, p->dir, "summary.csv", true);
 	if (err)
 		return err;
-	text = read_all(path, &len);
-	if (!text) {
-		err = -errno;
-		warn("%s", path);
-		return err;
-	}
-	pos = text;
-	end = text + len;
-	got = csv_read(&pos, end, &rec);
-	if (got != 1 || !is_header(&rec)) {
-		warnx("%s: does not start with dmabench's header", path);
+	got = csv_file_next(&f, &rec);
+	if (got == 0 || (got == 1 && !is_header(&rec))) {
+		warnx("%s: does not start with dmabench's header", f.path);
 		err = -EINVAL;
+	} else if (got < 0) {
+		err = got;
 	}
 	csv_record_free(&rec);
-	while (!err && (got = csv_read(&pos, end, &rec)) == 1) {
+	while (!err && (got = csv_file_next(&f, &rec)) == 1) {
 		err = copy_row(o, p, i, &rec, summary);
 		csv_record_free(&rec);
 	}
-	if (!err && got < 0) {
-		warnx("%s: malformed CSV", path);
-		err = -EINVAL;
-	}
-	free(text);
+	if (!err && got < 0)
+		err = got;
+	csv_file_close(&f);
 	return err;
 }
 
-static bool is_threads_header(const char *text)
-{
-	return !strncmp(text, THREADS_HEADER "\n", strlen(THREADS_HEADER) + 1);
-}
 
 static int copy_thread_row(const struct part *p, int i, struct csv_record *rec,
 			   FILE *out)
@@ -320,25 +306,16 @@ static int copy_thread_row(const struct part *p, int i, struct csv_record *rec,
 static int copy_threads(struct outdir *o, const struct part *p, int i,
 			FILE **out)
 {
-	char path[PATH_MAX];
 	struct csv_record rec;
-	const char *pos, *end;
-	size_t len;
-	char *text;
+	struct csv_file f;
 	int err, got;
 
-	err = fmt_buf(path, sizeof(path), "%s/threads.csv", p->dir);
-	if (err || !path_exists(path))
-		return err;
-	text = read_all(path, &len);
-	if (!text) {
-		err = -errno;
-		warn("%s", path);
-		return err;
-	}
-	if (!is_threads_header(text)) {
-		warnx("%s: does not start with dmabench's header", path);
-		free(text);
+	err = csv_file_open(&f, p->dir, "threads.csv", false);
+	if (err)
+		return err < 0 ? err : 0;
+	if (!csv_file_header_is(&f, THREADS_HEADER)) {
+		warnx("%s: does not start with dmabench's header", f.path);
+		csv_file_close(&f);
 		return -EINVAL;
 	}
 	if (!*out) {
@@ -348,17 +325,13 @@ static int copy_threads(struct outdir *o, const struct part *p, int i,
 		else
 			err = -errno;
 	}
-	pos = text + strlen(THREADS_HEADER) + 1;
-	end = text + len;
-	while (!err && (got = csv_read(&pos, end, &rec)) == 1) {
+	while (!err && (got = csv_file_next(&f, &rec)) == 1) {
 		err = copy_thread_row(p, i, &rec, *out);
 		csv_record_free(&rec);
 	}
-	if (!err && got < 0) {
-		warnx("%s: malformed CSV", path);
-		err = -EINVAL;
-	}
-	free(text);
+	if (!err && got < 0)
+		err = got;
+	csv_file_close(&f);
 	return err;
 }
 

@@ -78,26 +78,18 @@ static int copy_dir(struct outdir *o, const char *partdir, int i)
 
 int collect_workload(struct outdir *o, const char *partdir, int i, FILE **out)
 {
-	char path[PATH_MAX], boot[16], hist[PATH_MAX], prof[PATH_MAX];
+	char boot[16], hist[PATH_MAX], prof[PATH_MAX];
 	struct csv_record rec;
-	const char *pos, *end;
-	size_t len;
-	char *text;
+	struct csv_file f;
 	int err, got = 0;
 
-	err = fmt_buf(path, sizeof(path), "%s/workload.csv", partdir);
-	if (err || !path_exists(path))
-		return err;
-	text = read_all(path, &len);
-	if (!text) {
-		err = -errno;
-		warn("%s", path);
-		return err;
-	}
-	if (strncmp(text, WORKLOAD_HEADER "\n", strlen(WORKLOAD_HEADER) + 1)) {
+	err = csv_file_open(&f, partdir, "workload.csv", false);
+	if (err)
+		return err < 0 ? err : 0;
+	if (!csv_file_header_is(&f, WORKLOAD_HEADER)) {
 		warnx("%s: does not start with dmabench's workload header",
-		      path);
-		free(text);
+		      f.path);
+		csv_file_close(&f);
 		return -EINVAL;
 	}
 	if (!*out) {
@@ -108,13 +100,11 @@ int collect_workload(struct outdir *o, const char *partdir, int i, FILE **out)
 			err = -errno;
 	}
 	snprintf(boot, sizeof(boot), "%d", i);
-	pos = text + strlen(WORKLOAD_HEADER) + 1;
-	end = text + len;
-	while (!err && (got = csv_read(&pos, end, &rec)) == 1) {
+	while (!err && (got = csv_file_next(&f, &rec)) == 1) {
 		if (rec.n != WORKLOAD_FIELDS ||
 		    strcmp(rec.field[WORKLOAD_BOOT], "0")) {
 			warnx("%s: a row of %d fields with boot '%s', not %d fields with boot 0",
-			      path, rec.n, rec.n > WORKLOAD_BOOT ?
+			      f.path, rec.n, rec.n > WORKLOAD_BOOT ?
 			      rec.field[WORKLOAD_BOOT] : "", WORKLOAD_FIELDS);
 			err = -EINVAL;
 		}
@@ -131,11 +121,9 @@ int collect_workload(struct outdir *o, const char *partdir, int i, FILE **out)
 		}
 		csv_record_free(&rec);
 	}
-	if (!err && got < 0) {
-		warnx("%s: malformed CSV", path);
-		err = -EINVAL;
-	}
-	free(text);
+	if (!err && got < 0)
+		err = got;
+	csv_file_close(&f);
 	if (!err)
 		err = copy_dir(o, partdir, i);
 	return err;

@@ -235,44 +235,33 @@ static int grow_rows(struct cmp_run *run, size_t *cap)
 
 static int load_summary(struct cmp_run *run)
 {
-	char path[PATH_MAX], *text;
-	const char *pos, *end;
 	struct csv_record hdr;
 	int col[C_COUNT], got, err;
-	size_t len, cap = 0;
+	struct csv_file f;
+	size_t cap = 0;
 
-	err = fmt_buf(path, sizeof(path), "%s/summary.csv", run->dir);
+	err = csv_file_open(&f, run->dir, "summary.csv", true);
 	if (err)
 		return err;
-	text = read_all(path, &len);
-	if (!text) {
-		err = -errno;
-		warn("%s", path);
-		return err;
-	}
-	pos = text;
-	end = text + len;
-	got = csv_read(&pos, end, &hdr);
-	err = got == 1 ? find_columns(&hdr, col, path) : -EINVAL;
-	if (got != 1)
-		warnx("%s: empty or malformed", path);
+	got = csv_file_next(&f, &hdr);
+	err = got == 1 ? find_columns(&hdr, col, f.path) : -EINVAL;
+	if (got == 0)
+		warnx("%s: empty or malformed", f.path);
 	while (!err) {
 		err = grow_rows(run, &cap);
 		if (err)
 			break;
-		got = csv_read(&pos, end, &run->rows[run->nrows].rec);
+		got = csv_file_next(&f, &run->rows[run->nrows].rec);
 		if (got <= 0) {
-			if (got < 0)
-				warnx("%s:%zu: malformed CSV", path, run->nrows + 2);
 			err = got;
 			break;
 		}
 		run->nrows++;
-		err = parse_row(&run->rows[run->nrows - 1], col, hdr.n, path,
-				run->nrows + 1);
+		err = parse_row(&run->rows[run->nrows - 1], col, hdr.n, f.path,
+				f.line);
 	}
 	csv_record_free(&hdr);
-	free(text);
+	csv_file_close(&f);
 	return err;
 }
 

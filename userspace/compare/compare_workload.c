@@ -18,6 +18,7 @@
 
 #include "compare.h"
 #include "csv.h"
+#include "names.h"
 #include "util.h"
 #include "workload.h"
 
@@ -126,42 +127,30 @@ static int add(struct wl_point *p, int side, char **f)
 /* The ok rows of dir/workload.csv into the set; none is not an error. */
 static int load(struct wl_set *s, int side, const char *dir)
 {
-	char path[PATH_MAX];
 	struct csv_record rec;
-	const char *pos, *end;
-	size_t len;
-	char *text;
-	int err = 0, got = 0;
+	struct csv_file f;
+	int err, got = 0;
 
-	if (fmt_buf(path, sizeof(path), "%s/workload.csv", dir) ||
-	    !path_exists(path))
-		return 0;
-	text = read_all(path, &len);
-	if (!text) {
-		warn("%s", path);
-		return -errno;
-	}
-	pos = text;
-	end = text + len;
-	if (strncmp(text, WORKLOAD_HEADER "\n", strlen(WORKLOAD_HEADER) + 1)) {
-		warnx("%s: not dmabench's workload header", path);
-		free(text);
+	err = csv_file_open(&f, dir, "workload.csv", false);
+	if (err)
+		return err < 0 ? err : 0;
+	if (!csv_file_header_is(&f, WORKLOAD_HEADER)) {
+		warnx("%s: not dmabench's workload header", f.path);
+		csv_file_close(&f);
 		return -EINVAL;
 	}
-	pos += strlen(WORKLOAD_HEADER) + 1;
-	while (!err && (got = csv_read(&pos, end, &rec)) == 1) {
-		if (rec.n == WORKLOAD_FIELDS && !strcmp(rec.field[30], "ok")) {
+	while (!err && (got = csv_file_next(&f, &rec)) == 1) {
+		if (rec.n == WORKLOAD_FIELDS &&
+		    status_parse(rec.field[WORKLOAD_STATUS]) == STATUS_OK) {
 			struct wl_point *p = point(s, rec.field);
 
 			err = p ? add(p, side, rec.field) : -ENOMEM;
 		}
 		csv_record_free(&rec);
 	}
-	if (!err && got < 0) {
-		warnx("%s: malformed CSV", path);
-		err = -EINVAL;
-	}
-	free(text);
+	if (!err && got < 0)
+		err = got;
+	csv_file_close(&f);
 	return err;
 }
 

@@ -2,6 +2,7 @@
 /*
  * CSV writing and reading (RFC 4180).
  */
+#include <err.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -135,4 +136,57 @@ void csv_record_free(struct csv_record *rec)
 {
 	free(rec->buf);
 	memset(rec, 0, sizeof(*rec));
+}
+
+int csv_file_open(struct csv_file *f, const char *dir, const char *name,
+		  bool must)
+{
+	size_t len;
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	err = fmt_buf(f->path, sizeof(f->path), "%s/%s", dir, name);
+	if (err)
+		return err;
+	f->text = read_all(f->path, &len);
+	if (!f->text) {
+		err = -errno;
+		if (!must && err == -ENOENT)
+			return 1;
+		warnx("%s: %s", f->path, strerror(-err));
+		return err;
+	}
+	f->pos = f->text;
+	f->end = f->text + len;
+	return 0;
+}
+
+bool csv_file_header_is(struct csv_file *f, const char *header)
+{
+	size_t len = strlen(header);
+
+	if ((size_t)(f->end - f->pos) <= len || strncmp(f->pos, header, len) ||
+	    f->pos[len] != '\n')
+		return false;
+	f->pos += len + 1;
+	f->line++;
+	return true;
+}
+
+int csv_file_next(struct csv_file *f, struct csv_record *rec)
+{
+	int got = csv_read(&f->pos, f->end, rec);
+
+	f->line++;
+	if (got < 0) {
+		warnx("%s:%zu: malformed CSV", f->path, f->line);
+		return -EINVAL;
+	}
+	return got;
+}
+
+void csv_file_close(struct csv_file *f)
+{
+	free(f->text);
+	f->text = NULL;
 }

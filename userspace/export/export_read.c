@@ -319,42 +319,29 @@ static int load_csv(struct exp_run *r, const char *dir, const char *file,
 		    void (*fill)(struct exp_point *, const struct cols *))
 {
 	struct csv_record hdr, rec;
-	char path[PATH_MAX], *text;
-	const char *pos, *end;
 	struct cols c = { &hdr, &rec };
-	size_t len, line = 1;
+	struct csv_file f;
 	int got, err;
 
-	err = fmt_buf(path, sizeof(path), "%s/%s", dir, file);
+	err = csv_file_open(&f, dir, file, must);
 	if (err)
-		return err;
-	text = read_all(path, &len);
-	if (!text) {
-		err = -errno;
-		if (!must && err == -ENOENT)
-			return 0;
-		warn("%s", path);
-		return err;
-	}
-	pos = text;
-	end = text + len;
-	if (csv_read(&pos, end, &hdr) != 1) {
-		warnx("%s: empty or malformed", path);
-		free(text);
+		return err < 0 ? err : 0;
+	got = csv_file_next(&f, &hdr);
+	if (got != 1) {
+		if (got == 0)
+			warnx("%s: empty or malformed", f.path);
+		csv_file_close(&f);
 		return -EINVAL;
 	}
 	while (!err) {
-		got = csv_read(&pos, end, &rec);
-		line++;
+		got = csv_file_next(&f, &rec);
 		if (got <= 0) {
-			if (got < 0)
-				warnx("%s:%zu: malformed CSV", path, line);
 			err = got;
 			break;
 		}
 		if (rec.n != hdr.n) {
-			warnx("%s:%zu: %d fields, the header has %d", path,
-			      line, rec.n, hdr.n);
+			warnx("%s:%zu: %d fields, the header has %d", f.path,
+			      f.line, rec.n, hdr.n);
 			err = -EINVAL;
 		} else {
 			err = grow(r, cap);
@@ -364,7 +351,7 @@ static int load_csv(struct exp_run *r, const char *dir, const char *file,
 		csv_record_free(&rec);
 	}
 	csv_record_free(&hdr);
-	free(text);
+	csv_file_close(&f);
 	return err;
 }
 

@@ -31,6 +31,7 @@
 	"kcycles_per_op,kinstr_per_op,dma_share,share_source,kernel_samples," \
 	"status,note,boot,histogram,profile"
 #define WORKLOAD_FIELDS	35
+#define WORKLOAD_STATUS	30	/* index of the status column */
 #define WORKLOAD_BOOT	32	/* index of the boot column */
 #define WORKLOAD_HIST	33	/* index of the histogram column */
 #define WORKLOAD_PROF	34	/* index of the profile column */
