@@ -58,13 +58,6 @@ uint64_t cmp_point_seed(uint64_t seed, const char *key)
 	return splitmix64(&h);
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return (a > b) - (a < b);
-}
-
 /* A row's median from its samples should be the one summary.csv has. */
 static void check_median(const struct cmp_occ *o, double median)
 {
@@ -94,7 +87,7 @@ static int pool_side(const struct cmp_point *p, int s, struct cmp_stats *st,
 		err = cmp_read_samples(o->run, o->row, &v, &k);
 		if (err)
 			return err;
-		qsort(v, k, sizeof(*v), cmp_double);
+		stats_sort(v, k);
 		med = stats_quantile(v, k, 500);
 		check_median(o, med);
 		if (!st->runs[s] || med < st->run_min[s])
@@ -112,7 +105,7 @@ static int pool_side(const struct cmp_point *p, int s, struct cmp_stats *st,
 		n += k;
 		free(v);
 	}
-	qsort(*pool, n, sizeof(**pool), cmp_double);
+	stats_sort(*pool, n);
 	st->n[s] = n;
 	st->median[s] = stats_quantile(*pool, n, 500);
 	return 0;

@@ -19,6 +19,7 @@
 #include "compare.h"
 #include "csv.h"
 #include "names.h"
+#include "stats.h"
 #include "util.h"
 #include "workload.h"
 
@@ -154,18 +155,11 @@ static int load(struct wl_set *s, int side, const char *dir)
 	return err;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static double median(double *v, size_t n)
 {
 	if (!n)
 		return NAN;
-	qsort(v, n, sizeof(*v), cmp_double);
+	stats_sort(v, n);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 

@@ -105,13 +105,6 @@ double bootstrap_resample_median(const double *v, size_t n, struct prng *r)
 	return lo + 0.5 * (v[index_of(u, n)] - lo);
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return (a > b) - (a < b);
-}
-
 /*
  * ci receives the interval of median(b) / median(a), a and b sorted;
  * -EDOM (and NaNs) if a resample of a has median 0: no ratio there.
@@ -141,7 +134,7 @@ int bootstrap_median_ratio(const double *a, size_t na, const double *b,
 			ratio[i] = mb / ma;
 	}
 	if (!err) {
-		qsort(ratio, reps, sizeof(*ratio), cmp_double);
+		stats_sort(ratio, reps);
 		ci->lo = stats_quantile(ratio, reps, tail);
 		ci->hi = stats_quantile(ratio, reps, 1000 - tail);
 	}

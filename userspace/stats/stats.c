@@ -36,6 +36,11 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void stats_sort(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+}
+
 /* Fill st from the n values in v; sorts v in place. */
 int stats_compute(double *v, size_t n, struct stats *st)
 {
@@ -43,7 +48,7 @@ int stats_compute(double *v, size_t n, struct stats *st)
 
 	if (n == 0)
 		return -EINVAL;
-	qsort(v, n, sizeof(*v), cmp_double);
+	stats_sort(v, n);
 	for (size_t i = 0; i < n; i++)
 		sum += v[i];
 	st->n = n;

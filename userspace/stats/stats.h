@@ -20,6 +20,8 @@ struct stats {
 /* How quantiles are computed, for the record (meta.json). */
 extern const char stats_quantile_method[];
 
+/* Sort n doubles ascending, in place (no NaN among them). */
+void stats_sort(double *v, size_t n);
 double stats_quantile(const double *sorted, size_t n, unsigned int permille);
 /*
  * How many samples a quantile needs before it is reported: at least

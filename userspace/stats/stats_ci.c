@@ -90,13 +90,6 @@ int stats_median_ci(const double *sorted, size_t n, double *low, double *high)
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Median of |x - median|; scratch holds n doubles. */
 double stats_mad(const double *v, size_t n, double median, double *scratch)
 {
@@ -104,7 +97,7 @@ double stats_mad(const double *v, size_t n, double median, double *scratch)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		scratch[i] = fabs(v[i] - median);
-	qsort(scratch, n, sizeof(*scratch), cmp_double);
+	stats_sort(scratch, n);
 	return stats_quantile(scratch, n, 500);
 }
 
