@@ -9,9 +9,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "meta.h"
 #include "util.h"
-
-const char *dmabench_command;
 
 static const struct cmd {
 	const char *name;

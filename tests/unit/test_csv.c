@@ -2,9 +2,11 @@
 /*
  * CSV quoting (RFC 4180), number formatting and reading back.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "tap.h"
@@ -103,10 +105,46 @@ static void round_trip(void)
 	free(buf);
 }
 
+/* csv_file: a file read after its header, with the lines counted. */
+static void files(void)
+{
+	char dir[] = "/tmp/dmabench-csvfile-XXXXXX", path[64];
+	struct csv_record rec;
+	struct csv_file f;
+	FILE *out;
+
+	if (!ok(mkdtemp(dir) != NULL, "csv_file: temporary directory"))
+		return;
+	is_int(csv_file_open(&f, dir, "none.csv", false), 1,
+	       "csv_file: a missing file that may be missing is 1");
+	ok(csv_file_open(&f, dir, "none.csv", true) < 0,
+	   "csv_file: a missing file that must be there is an error");
+	snprintf(path, sizeof(path), "%s/t.csv", dir);
+	out = fopen(path, "w");
+	if (!out)
+		return;
+	fputs("a,b\n1,2\n\"x\n", out);
+	fclose(out);
+	is_int(csv_file_open(&f, dir, "t.csv", true), 0, "csv_file: opened");
+	ok(!csv_file_header_is(&f, "a"), "csv_file: 'a' is not the header a,b");
+	ok(csv_file_header_is(&f, "a,b"), "csv_file: a,b is");
+	is_int(csv_file_next(&f, &rec), 1, "csv_file: a record after it");
+	ok(rec.n == 2 && !strcmp(rec.field[1], "2") && f.line == 2,
+	   "csv_file: its fields, on line 2");
+	csv_record_free(&rec);
+	is_int(csv_file_next(&f, &rec), -EINVAL,
+	       "csv_file: an open quote is malformed");
+	is_int((int)f.line, 3, "csv_file: ... on line 3");
+	csv_file_close(&f);
+	remove(path);
+	rmdir(dir);
+}
+
 void test_csv(void)
 {
 	quoting();
 	numbers();
 	reading();
 	round_trip();
+	files();
 }

@@ -18,6 +18,7 @@
 #include "fio_window.h"
 #include "json.h"
 #include "perfrec.h"
+#include "proc.h"
 #include "tap.h"
 #include "util.h"
 #include "workload.h"

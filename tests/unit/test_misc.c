@@ -117,6 +117,16 @@ static void expectations(void)
 	is_str(path_group_type(PATH_IOMMU_LAZY), "DMA-FQ", "lazy is type DMA-FQ");
 }
 
+/* Each status's name reads back as that status; nothing else does. */
+static void statuses(void)
+{
+	for (int st = STATUS_OK; st < STATUS_COUNT; st++)
+		is_int(status_parse(status_names[st]), st, status_names[st]);
+	is_str(status_names[STATUS_REFUSED], "refused", "refused is named so");
+	is_int(status_parse("no samples"), -1, "no samples is no row status");
+	is_int(status_parse("OK"), -1, "status names are lower case");
+}
+
 static void command_line(void)
 {
 	char *argv[] = { "dmabench", "micro", "--note", "qemu=-icount shift=0",
@@ -179,4 +189,5 @@ void test_misc(void)
 	config_hash();
 	compiler();
 	expectations();
+	statuses();
 }

@@ -13,6 +13,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "blkcheck.h"
+#include "dmapath.h"
 #include "hugebuf.h"
 #include "lathist.h"
 #include "nvme.h"

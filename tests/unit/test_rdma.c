@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "dmapath.h"
 #include "parse.h"
 #include "rdma.h"
 #include "tap.h"
@@ -251,16 +252,16 @@ static void per_page(void)
 	       "rdma: 262 ms over 1G is 1000 ns per page");
 }
 
-static const char *classify(const struct rdma_facts *f, const char **soft)
+static const char *classify(const struct dma_facts *f, const char **soft)
 {
 	static char why[256];
 
-	return rdma_classify(f, soft, why, sizeof(why));
+	return dma_path_classify(f, soft, why, sizeof(why));
 }
 
 static void what_it_is(void)
 {
-	struct rdma_facts f;
+	struct dma_facts f;
 	const char *soft;
 	char why[256];
 
@@ -270,7 +271,7 @@ static void what_it_is(void)
 	f.rxe_parent = true;
 	is_str(classify(&f, &soft), "soft-rdma", "rdma: rxe by its parent attribute");
 	is_str(soft, "rxe", "rdma: ... and it is rxe");
-	rdma_classify(&f, &soft, why, sizeof(why));
+	dma_path_classify(&f, &soft, why, sizeof(why));
 	ok(strstr(why, "not the DMA API") != NULL, "rdma: the reason says no DMA API");
 	f.rxe_parent = false;
 	f.node_desc = "rxe";
@@ -307,7 +308,8 @@ static void what_it_is(void)
 	f.group_type = "identity";
 	is_str(classify(&f, &soft), "iommu-identity", "rdma: group identity");
 	f.group_type = "blocked";
-	is_str(classify(&f, &soft), "unknown", "rdma: group blocked is not labelled");
+	is_str(classify(&f, &soft), "iommu-other",
+	       "rdma: group blocked is behind the IOMMU, unlabelled");
 	f.group_type = NULL;
 	is_str(classify(&f, &soft), "direct", "rdma: no group is direct");
 	f.cmdline = "ro swiotlb=force quiet";
@@ -318,13 +320,16 @@ static void what_it_is(void)
 
 static void cmdline(void)
 {
-	ok(rdma_cmdline_swiotlb_force("swiotlb=force"), "rdma: swiotlb=force");
-	ok(rdma_cmdline_swiotlb_force("a swiotlb=65536,force b"),
+	ok(cmdline_swiotlb_force("swiotlb=force"), "rdma: swiotlb=force");
+	ok(cmdline_swiotlb_force("a swiotlb=65536,force b"),
 	   "rdma: swiotlb=65536,force");
-	ok(!rdma_cmdline_swiotlb_force("swiotlb=65536"), "rdma: swiotlb=65536");
-	ok(!rdma_cmdline_swiotlb_force("xswiotlb=force"), "rdma: xswiotlb=force");
-	ok(!rdma_cmdline_swiotlb_force("swiotlb=forced"), "rdma: swiotlb=forced");
-	ok(!rdma_cmdline_swiotlb_force(""), "rdma: empty command line");
+	ok(!cmdline_swiotlb_force("swiotlb=65536"), "rdma: swiotlb=65536");
+	ok(!cmdline_swiotlb_force("xswiotlb=force"), "rdma: xswiotlb=force");
+	ok(!cmdline_swiotlb_force("swiotlb=forced"), "rdma: swiotlb=forced");
+	ok(!cmdline_swiotlb_force(""), "rdma: empty command line");
+	ok(cmdline_swiotlb_force("swiotlb=65536 swiotlb=force"),
+	   "a later swiotlb= word forces too");
+	ok(!cmdline_swiotlb_force("swiotlb=65536,forc"), "swiotlb=65536,forc");
 }
 
 static void gids(void)

@@ -61,7 +61,7 @@ static void measured(void)
 	struct summary_row r = {
 		.api = "page", .path = "direct", .size = 4096,
 		.dir = "to_device", .op = "pair", .unit = "ns", .st = &st,
-		.observed = "direct", .status = "ok", .note = "",
+		.observed = "direct", .status = STATUS_OK, .note = "",
 		.samples = "samples/x.csv",
 		.threads = 2, .batch = 16, .working_set = 32,
 		.has_rate = true, .rate = 2500000, .has_ci = true,
@@ -95,7 +95,7 @@ static void counter_row(void)
 		.api = "page", .path = "direct", .size = 64, .dir = "to_device",
 		.op = "pair", .unit = "cycles", .st = &st, .mean_only = true,
 		.has_harness = true, .harness = 90, .observed = "direct",
-		.status = "ok",
+		.status = STATUS_OK,
 		.note = "window totals / operations", .samples = "",
 	};
 	struct csv_record rec;
@@ -125,7 +125,7 @@ static void few_samples(void)
 	struct summary_row r = {
 		.api = "page", .path = "direct", .size = 4096,
 		.dir = "to_device", .op = "map", .unit = "ns", .st = &st,
-		.observed = "direct", .status = "ok", .note = "as asked",
+		.observed = "direct", .status = STATUS_OK, .note = "as asked",
 		.samples = "samples/x.csv", .has_harness = true, .harness = 10,
 		.has_ci = true, .ci_low = 98, .ci_high = 101, .mad = 4,
 	};

@@ -50,7 +50,7 @@ static void test_row(void)
 	r.batch = 8;
 	r.rate = 12345.5;
 	r.dma_share = 0.25;
-	r.status = "ok";
+	r.status = STATUS_OK;
 	r.note = "a, b";
 	f = open_memstream(&buf, &len);
 	workload_header(f);
@@ -90,7 +90,7 @@ static void test_out(void)
 	ok(!wl_out_open(&w, NULL, top, 3, argv), "--out makes a run");
 	workload_row_init(&r);
 	r.tool = "dmabench";
-	r.status = "ok";
+	r.status = STATUS_OK;
 	f = wl_out_file(&w, "hist-1.csv", rel, sizeof(rel));
 	ok(f && !strcmp(rel, "workload/hist-1.csv"), "a per-point file under workload/");
 	if (f)

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Parsing of command-line values.  Pure functions: on bad input they
+ * return -EINVAL (or -ERANGE) and describe the problem in err[].
+ *
+ * Then the commands' options: the same values, with what is wrong said
+ * on stderr naming the option ("--qd 0: the least is 1"); these return
+ * 0, or -1 once they have said why.
+ */
+#ifndef DMABENCH_PARSE_H
+#define DMABENCH_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* The module's limit on bytes (and offset + bytes) per mapping: 4 MiB. */
+#define SIZE_LIMIT	(4ULL << 20)
+
+int parse_uint(const char *s, uint64_t max, uint64_t *out,
+	       char *err, size_t errsz);
+/*
+ * Bytes from 1 to limit, with a K, M, G or T suffix (powers of 1024) as
+ * far as limit reaches: 64, 4K, 2M.  -EINVAL: not a size; -ERANGE: over
+ * limit; -EDOM: 0.
+ */
+int parse_size(const char *s, uint64_t limit, uint64_t *out, char *err,
+	       size_t errsz);
+int parse_size_list(const char *s, uint64_t limit, uint64_t *sizes,
+		    size_t max, size_t *n, char *err, size_t errsz);
+int parse_name_list(const char *s, const char *const *names, size_t count,
+		    unsigned int *mask, char *err, size_t errsz);
+int parse_bdf(const char *s, char *bdf, size_t size, char *err, size_t errsz);
+int parse_note(const char *s, char *err, size_t errsz);
+
+/* Options */
+
+struct option;
+
+/* A number from min to max. */
+int opt_uint(const char *name, const char *arg, uint64_t min, uint64_t max,
+	     uint64_t *out);
+/* "1,32,128": at most maxn distinct numbers from 1 to max, as given. */
+int opt_uint_list(const char *name, const char *arg, uint64_t max,
+		  unsigned int *vals, size_t maxn, size_t *n);
+/* A comma list of names[]: bit i of *mask for names[i]. */
+int opt_names(const char *name, const char *arg, const char *const *names,
+	      size_t count, unsigned int *mask);
+/* A comma list of sizes up to limit, sorted, duplicates dropped. */
+int opt_sizes(const char *name, const char *arg, uint64_t limit,
+	      uint64_t *sizes, size_t max, size_t *n);
+/*
+ * Read the options of dmabench cmd with getopt_long(): -h or --help
+ * prints usage and gives 1; an unknown option, or one without its value,
+ * is said and gives -1, as does one that one() refuses (non-zero); every
+ * other option goes to one(ctx, its val, its value).  0 once all are
+ * read, optind being the first operand.
+ */
+/*
+ * Say what is wrong with the option getopt_long() just refused (c is ':'
+ * or '?'): naming it as given, a short one by its letter wherever it sits
+ * in a cluster, and a long one given a value it does not take as such.
+ */
+void opt_complain(int c, char **argv, const struct option *options,
+		  const char *cmd);
+int opt_read(int argc, char **argv, const char *cmd, const char *usage,
+	     const struct option *options,
+	     int (*one)(void *ctx, int c, char *arg), void *ctx);
+/* opt_read(), with --help printed to help rather than stdout. */
+int opt_read_to(FILE *help, int argc, char **argv, const char *cmd,
+		const char *usage, const struct option *options,
+		int (*one)(void *ctx, int c, char *arg), void *ctx);
+
+#endif
