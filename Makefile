@@ -8,9 +8,11 @@
 #                       one kernel in the VM lab (NVMe workloads by
 #                       default, RDMA on request); ARCH=arm64: Debian's
 #                       arm64 kernel under qemu-system-aarch64
-#   make vm-stress KERNEL=7.3 [CALLS=1000000]
-#                       the control interface fuzzed in a guest, its log
-#                       checked for WARN, BUG, KASAN, lockdep, dma-debug
+#   make vm-stress KERNEL=src:7.3+debug [CALLS=1000000] [DMA=all]
+#                       the control interface fuzzed on every DMA path with
+#                       faults injected (unload, unbind, group switches,
+#                       the tool killed), dma-debug counts, kmemleak, the
+#                       log checked for WARN, BUG, KASAN, lockdep, ...
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
 #                       both kernels in the lab, compared, plotted, reported
 #   make vm-trace KERNEL=7.3 DMA=direct [API=page,phys] [SIZE=4096]
@@ -82,7 +84,7 @@ vm-bench:
 # vm-stress: the ioctl fuzzer against the module in a guest of KERNEL
 # (CALLS=1000000 by default, SEED= to repeat a run); see README.md.
 vm-stress:
-	lab/vm-stress.sh --kernel $(KERNEL) $(if $(CALLS),--calls $(CALLS)) \
+	lab/vm-stress.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CALLS),--calls $(CALLS)) \
 		$(if $(SEED),--seed $(SEED)) $(if $(STRESS_TIME),--time $(STRESS_TIME))
 
 vm-compare:
