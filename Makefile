@@ -13,6 +13,10 @@
 #                       faults injected (unload, unbind, group switches,
 #                       the tool killed), dma-debug counts, kmemleak, the
 #                       log checked for WARN, BUG, KASAN, lockdep, ...
+#   make vm-peer [KERNEL=src:7.3+debug] [DMA=iommu-strict] [SIZE=4096]
+#                [DIR=to_device] [SECONDS=2] [SAMPLES=10000]
+#                       the kernel's dma_map_benchmark beside dmabench
+#                       (single) in one -icount boot: a run directory
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
 #                       both kernels in the lab, compared, plotted, reported
 #   make vm-trace KERNEL=7.3 DMA=direct [API=page,phys] [SIZE=4096]
@@ -87,6 +91,15 @@ vm-stress:
 	lab/vm-stress.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CALLS),--calls $(CALLS)) \
 		$(if $(SEED),--seed $(SEED)) $(if $(STRESS_TIME),--time $(STRESS_TIME))
 
+# vm-peer: the kernel's dma_map_benchmark beside dmabench micro --api single,
+# one -icount boot of the debug kernel (KERNEL defaults to src:7.3+debug
+# here); see README.md.
+vm-peer:
+	lab/vm-peer.sh --kernel $(if $(filter command line,$(origin KERNEL)),$(KERNEL),src:7.3+debug) \
+		$(if $(filter-out all,$(DMA)),--dma $(DMA)) $(if $(SIZE),--size $(SIZE)) \
+		$(if $(DIR),--dir $(DIR)) $(if $(SECONDS),--seconds $(SECONDS)) \
+		$(if $(SAMPLES),--samples $(SAMPLES))
+
 vm-compare:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }
 	$(call deps,lab plots)
@@ -155,5 +168,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: deps bench test vm-bench vm-stress vm-compare vm-trace vm-kernel publish plots report module userspace clean \
+.PHONY: deps bench test vm-bench vm-stress vm-peer vm-compare vm-trace vm-kernel publish plots report module userspace clean \
 	nvme fio rdma nvmeof

@@ -156,12 +156,16 @@ pcifaults() {
 		esac
 	done
 }
+# The group's type set to $1, the device unbound meanwhile and bound to
+# dmabench again if the module is loaded.
 restore_type() {
 	[ -n "$group" ] || return 0
 	[ "$(cat "$group/type")" = "$1" ] && return 0
-	echo "$bdf" >"$drv/unbind" 2>/dev/null || true
+	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind" 2>/dev/null
 	echo "$1" >"$group/type" 2>/dev/null || true
-	[ -e "$dev/driver" ] || echo "$bdf" >"$drv/bind" 2>/dev/null || true
+	if [ -e "$drv" ] && [ ! -e "$dev/driver" ]; then
+		echo "$bdf" >"$drv/bind" 2>/dev/null || true
+	fi
 	[ "$(cat "$group/type")" = "$1" ]
 }
 # shellcheck disable=SC2317 # called through check
@@ -213,6 +217,8 @@ for p in ${phases//,/ }; do
 	upid=$!
 	pcifaults "$type" &
 	ppid=$!
+	# Ahead of the fuzzer's nine busy threads, or they would seldom act.
+	renice -n -10 -p "$upid" "$ppid" >/dev/null 2>&1 || true
 	st=0
 	"$fuzz" -n "$per" -T "$limit" -p 3 -t 3 -d "$on" -s "$((seed + total))" \
 		>"$out/fuzz-$p.out" 2>&1 || st=$?
@@ -261,6 +267,7 @@ case ,$phases, in
 	echo "$marker phase tool-kill" >/dev/kmsg
 	m0=$(mapped)
 	st=0
+	mkdir -p "$out/tool-kill"
 	bash "$here/micro-kill.sh" "$ko" "$bin" "$bdf" "$out/tool-kill" "$seed" \
 		>"$out/tool-kill.tap" 2>&1 || st=$?
 	sed 's/^/# tool-kill: /' "$out/tool-kill.tap"

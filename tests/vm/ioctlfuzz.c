@@ -75,7 +75,7 @@ struct shared {
 	/* Per kind of call: accepted calls, nanoseconds inside ioctl(). */
 	_Atomic uint64_t kok[NR_KINDS], kns[NR_KINDS];
 	/* Runs that ended well, by the path and domain they saw. */
-	_Atomic uint64_t path[4], domain[6], unsupported;
+	_Atomic uint64_t path[4], domain[6], unsupported[10];
 	uint64_t target;
 	_Atomic int stop;	/* time is up */
 };
@@ -150,7 +150,8 @@ static uint64_t nsec(void)
 static void count_run(const struct dmabench_run *r)
 {
 	if (r->unsupported) {
-		atomic_fetch_add(&sh->unsupported, 1);
+		atomic_fetch_add(&sh->unsupported[r->unsupported < 10 ?
+						  r->unsupported : 0], 1);
 		return;
 	}
 	atomic_fetch_add(&sh->path[r->observed < 4 ? r->observed : 0], 1);
@@ -655,12 +656,15 @@ int main(int argc, char **argv)
 			       fault_names[f], (unsigned long long)sh->kok[f],
 			       sh->kns[f] / 1e9,
 			       sh->kns[f] / 1e3 / sh->faults[f]);
-	printf("# runs done by path: none %llu, direct %llu, swiotlb %llu, iommu %llu; unsupported %llu\n",
+	printf("# runs done by path: none %llu, direct %llu, swiotlb %llu, iommu %llu\n",
 	       (unsigned long long)sh->path[DMABENCH_OBS_NONE],
 	       (unsigned long long)sh->path[DMABENCH_OBS_DIRECT],
 	       (unsigned long long)sh->path[DMABENCH_OBS_BOUNCED],
-	       (unsigned long long)sh->path[DMABENCH_OBS_IOVA],
-	       (unsigned long long)sh->unsupported);
+	       (unsigned long long)sh->path[DMABENCH_OBS_IOVA]);
+	printf("# runs the module called unsupported, by enum dmabench_unsupported:");
+	for (int u = 0; u < 10; u++)
+		printf(" %d: %llu", u, (unsigned long long)sh->unsupported[u]);
+	printf("\n");
 	printf("# runs done by domain: none %llu, blocked %llu, identity %llu, DMA %llu, DMA-FQ %llu, other %llu\n",
 	       (unsigned long long)sh->domain[0],
 	       (unsigned long long)sh->domain[1],
