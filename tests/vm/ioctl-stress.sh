@@ -137,7 +137,7 @@ pcifaults() {
 			t=${types[RANDOM % ${#types[@]}]}
 			if echo "$t" >"$group/type" 2>/dev/null; then
 				count type "switch while bound accepted ($t)"
-				restore_type "$want"
+				restore_type "$want" || count type "type not restored"
 			else
 				count type "switch while bound refused"
 			fi
@@ -161,7 +161,9 @@ pcifaults() {
 restore_type() {
 	[ -n "$group" ] || return 0
 	[ "$(cat "$group/type")" = "$1" ] && return 0
-	[ -e "$dev/driver" ] && echo "$bdf" >"$dev/driver/unbind" 2>/dev/null
+	if [ -e "$dev/driver" ]; then
+		echo "$bdf" >"$dev/driver/unbind" 2>/dev/null || true
+	fi
 	echo "$1" >"$group/type" 2>/dev/null || true
 	if [ -e "$drv" ] && [ ! -e "$dev/driver" ]; then
 		echo "$bdf" >"$drv/bind" 2>/dev/null || true
