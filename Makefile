@@ -89,7 +89,8 @@ vm-bench:
 # (CALLS=1000000 by default, SEED= to repeat a run); see README.md.
 vm-stress:
 	lab/vm-stress.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CALLS),--calls $(CALLS)) \
-		$(if $(SEED),--seed $(SEED)) $(if $(STRESS_TIME),--time $(STRESS_TIME))
+		$(if $(SEED),--seed $(SEED)) $(if $(STRESS_TIME),--time $(STRESS_TIME)) \
+		$(if $(MATRIX),--matrix $(MATRIX))
 
 # vm-peer: the kernel's dma_map_benchmark beside dmabench micro --api single,
 # one -icount boot of the debug kernel (KERNEL defaults to src:7.3+debug

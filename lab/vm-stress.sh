@@ -6,7 +6,8 @@
 # each path the ioctl fuzzer (tests/vm/ioctlfuzz.c: processes, threads,
 # signals, SIGKILL and the device file closed mid-run) runs while other
 # processes try to unload the module, unbind and rebind the PCI device and
-# switch its IOMMU group's type; then `dmabench micro` is killed while it
+# switch its IOMMU group's type; before that the quick matrix (every API)
+# runs on each boot's paths; last `dmabench micro` is killed while it
 # has the group switched.  dma-debug's mappings of the module's devices are
 # counted before and after each phase, kmemleak scans, the module must
 # unload and the device and its group come back as they were; the guest's
@@ -19,6 +20,7 @@
 #
 # Usage: lab/vm-stress.sh [--kernel SERIES|src:SERIES+debug|TREE]
 #                         [--calls N] [--seed N] [--time S] [--dma LIST]
+#                         [--matrix N]
 #   --kernel  as lab/vm-bench.sh; src:7.3+debug is the lab's debug kernel
 #             (dma-debug, KASAN, kmemleak, lockdep: make vm-kernel SRC=7.3
 #             CONFIG=debug).  Debian's kernels have none of those: there
@@ -29,6 +31,9 @@
 #             not made, which fails the run (default: no limit)
 #   --dma     direct,swiotlb,iommu-strict,iommu-lazy,iommu-identity or all
 #             (default); the IOMMU boot adds the tool-kill phase
+#   --matrix  samples a point of the quick matrix (dmabench micro --quick,
+#             every API, size, direction, thread count and batch) run
+#             first on each boot's paths (default 100; 0: no matrix)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +45,7 @@ calls=1000000
 limit=0
 seed=$(( $(date +%s) % 1000000 ))
 dma=all
+matrix=100
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -47,13 +53,14 @@ while [ $# -gt 0 ]; do
 	--seed) seed=$2; shift 2 ;;
 	--time) limit=$2; shift 2 ;;
 	--dma) dma=$2; shift 2 ;;
+	--matrix) matrix=$2; shift 2 ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "vm-stress: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
-for v in "$calls" "$limit" "$seed"; do
+for v in "$calls" "$limit" "$seed" "$matrix"; do
 	case $v in
-	''|*[!0-9]*) echo "vm-stress: '$v': not a number (--calls, --seed, --time)" >&2; exit 2 ;;
+	''|*[!0-9]*) echo "vm-stress: '$v': not a number (--calls, --seed, --time, --matrix)" >&2; exit 2 ;;
 	esac
 done
 [ "$dma" = all ] && dma=direct,swiotlb,iommu-strict,iommu-lazy,iommu-identity
@@ -93,7 +100,7 @@ boot() {
 #!/bin/sh
 exec /dmabench/$build/tests/ioctl-stress.sh /dmabench/$build/bench-module/dmabench.ko \\
 	/dmabench/$build/tests/ioctlfuzz /dmabench/$build/userspace/dmabench $bdf \\
-	$n $seed $limit $phases /dmabench/$out/$name >/dmabench/$out/$name/tap 2>&1
+	$n $seed $limit $phases /dmabench/$out/$name $matrix >/dmabench/$out/$name/tap 2>&1
 SCRIPT
 	chmod +x "$repo/$out/$name.sh"
 	echo "vm-stress: boot '$name': $phases" >&2

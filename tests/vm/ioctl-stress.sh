@@ -14,12 +14,15 @@
 # passed.
 #
 # Usage: ioctl-stress.sh MODULE.ko IOCTLFUZZ DMABENCH BDF CALLS SEED SECONDS \
-#                        PHASES OUTDIR
+#                        PHASES OUTDIR [MATRIX]
 #   CALLS    ioctls for the fuzz phases together (split evenly)
 #   SECONDS  a fuzz phase stops there even if its calls are not made (a
 #            failed check); 0: no limit
 #   PHASES   comma-separated: direct, swiotlb, iommu-strict, iommu-lazy,
 #            iommu-identity (fuzz phases), tool-kill
+#   MATRIX   first, `dmabench micro --quick` (every API, size, direction,
+#            thread count and batch) on the fuzz phases' paths with MATRIX
+#            samples a point; 0 (default): not
 set -euo pipefail
 
 ko=$1
@@ -31,6 +34,7 @@ seed=$6
 limit=$7
 phases=$8
 out=$9
+matrix=${10:-0}
 here=$(dirname "$0")
 # shellcheck source=tests/vm/tap.sh
 . "$here/tap.sh"
@@ -182,6 +186,34 @@ bind_dmabench() {
 
 total=0
 declare -A faults=()
+fpaths=
+for p in ${phases//,/ }; do
+	fuzz_phase "$p" && fpaths+=${fpaths:+,}$p
+done
+if [ "$matrix" != 0 ] && [ -n "$fpaths" ]; then
+	echo "$marker phase matrix" >/dev/kmsg
+	insmod "$ko"
+	m0=$(mapped)
+	st=0
+	"$bin" micro --quick --pci "$bdf" --path "$fpaths" --samples "$matrix" \
+		--warmup 10 --no-counters --out "$out/matrix" >"$out/matrix.log" 2>&1 || st=$?
+	m1=$(mapped)
+	sum=$(tail -n 1 "$out/matrix.log")/summary.csv
+	if [ -s "$sum" ]; then
+		echo "# matrix: $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			{ n[$c["status"]]++; a[$c["api"]] = 1; p[$c["path"]] = 1 }
+			END { for (s in n) printf "%s %d, ", s, n[s]; printf "APIs"; for (x in a) printf " %s", x;
+				printf "; paths"; for (x in p) printf " %s", x }' "$sum")"
+	fi
+	check "matrix: dmabench micro --quick, $matrix samples, every API on $fpaths (exit $st)" \
+		test "$st" = 0 -a -s "$sum"
+	[ "$st" = 0 ] || tail -n 5 "$out/matrix.log" | sed 's/^/# matrix: /'
+	echo "# matrix: dma-debug mappings of $bdf and the module's device: before $m0, after $m1"
+	[ "$m0" = unavailable ] ||
+		check "matrix: no mapping left in dma-debug (before $m0, after $m1)" test "$m1" = "$m0"
+	check "matrix: the module unloads after it" rmmod dmabench
+	check "matrix: $bdf given back as it was ($(state))" test "$(state)" = "$before"
+fi
 if [ "$nfuzz" -gt 0 ]; then
 	check "the module loads" insmod "$ko"
 	check "the spare device $bdf binds to it" bind_dmabench
