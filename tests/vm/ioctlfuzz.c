@@ -495,8 +495,12 @@ static int child(unsigned int id, unsigned int threads, uint64_t seed)
 	rng = seed ^ (id + 1);
 	while (!done()) {
 		nanosleep(&ts, NULL);
-		/* Half of them to the thread whose calls run. */
-		pthread_kill(t[rnd() & 1 ? 0 : rnd() % threads], SIGUSR1);
+		/*
+		 * 1 in 50 to the thread whose calls run: about one a run (tens
+		 * of ms), so that half of them end early and half complete.
+		 */
+		pthread_kill(t[threads == 1 || rnd() % 50 == 0 ? 0 :
+			       1 + rnd() % (threads - 1)], SIGUSR1);
 		atomic_fetch_add(&sh->faults[F_SIGNAL], 1);
 	}
 	for (unsigned int i = 0; i < threads; i++)
