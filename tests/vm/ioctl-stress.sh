@@ -192,6 +192,7 @@ for p in ${phases//,/ }; do
 done
 if [ "$matrix" != 0 ] && [ -n "$fpaths" ]; then
 	echo "$marker phase matrix" >/dev/kmsg
+	t=$SECONDS
 	insmod "$ko"
 	m0=$(mapped)
 	st=0
@@ -208,7 +209,7 @@ if [ "$matrix" != 0 ] && [ -n "$fpaths" ]; then
 	check "matrix: dmabench micro --quick, $matrix samples, every API on $fpaths (exit $st)" \
 		test "$st" = 0 -a -s "$sum"
 	[ "$st" = 0 ] || tail -n 5 "$out/matrix.log" | sed 's/^/# matrix: /'
-	echo "# matrix: dma-debug mappings of $bdf and the module's device: before $m0, after $m1"
+	echo "# matrix: $((SECONDS - t)) s; dma-debug mappings of $bdf and the module's device: before $m0, after $m1"
 	[ "$m0" = unavailable ] ||
 		check "matrix: no mapping left in dma-debug (before $m0, after $m1)" test "$m1" = "$m0"
 	check "matrix: the module unloads after it" rmmod dmabench
@@ -244,6 +245,7 @@ for p in ${phases//,/ }; do
 	*) [ -n "$group" ] || on=both ;;
 	esac
 	echo "$marker phase $p" >/dev/kmsg
+	t=$SECONDS
 	m0=$(mapped)
 	rm -f "$out"/inj-*
 	exec 7<>/dev/dmabench	# unload attempts meet an open device
@@ -281,7 +283,7 @@ for p in ${phases//,/ }; do
 	# ioctl returns; give the last ones a moment.
 	sleep 1
 	m1=$(mapped)
-	echo "# $p: dma-debug mappings of $bdf and the module's device: before $m0, after $m1"
+	echo "# $p: $((SECONDS - t)) s; dma-debug mappings of $bdf and the module's device: before $m0, after $m1"
 	if [ "$m0" != unavailable ]; then
 		check "$p: no mapping left in dma-debug (before $m0, after $m1)" test "$m1" = "$m0"
 	fi
@@ -299,6 +301,7 @@ fi
 case ,$phases, in
 *,tool-kill,*)
 	echo "$marker phase tool-kill" >/dev/kmsg
+	t=$SECONDS
 	m0=$(mapped)
 	st=0
 	mkdir -p "$out/tool-kill"
@@ -310,7 +313,7 @@ case ,$phases, in
 	check "tool-kill: dmabench micro killed $kills times with its group switched, device and module given back (exit $st)" \
 		test "$st" = 0
 	m1=$(mapped)
-	echo "# tool-kill: dma-debug mappings: before $m0, after $m1"
+	echo "# tool-kill: $((SECONDS - t)) s; dma-debug mappings: before $m0, after $m1"
 	[ "$m0" = unavailable ] ||
 		check "tool-kill: no mapping left in dma-debug (before $m0, after $m1)" test "$m1" = "$m0"
 	;;
