@@ -6,7 +6,7 @@
 # under QEMU -icount on one vCPU: both read instructions.
 #
 # The peer's test program is built in the lab root from the kernel tree's
-# own tools/dma/dma_map_benchmark.c (against its include/uapi).  It times
+# own tools/dma/dma_map_benchmark.c (with its uapi header).  It times
 # dma_map_single and dma_unmap_single of one buffer in a loop for SECONDS
 # with ktime_get(), each sample truncated to 100 ns (here: 100
 # instructions), and prints their means in "us" (thousands of
@@ -100,9 +100,12 @@ fi
 root=$("$repo/lab/mkroot.sh")
 stage=build/peer/$(date -u +%Y%m%d-%H%M%S)-$$
 mkdir -p "$repo/$stage"
-# The peer's program, from the tree's own source, built in the lab root.
+# The peer's program, from the tree's own source, built in the lab root:
+# its uapi header beside the root's own (sanitised) linux/types.h.
+mkdir -p "$repo/$stage/include/linux"
+cp "$TREE/include/uapi/linux/map_benchmark.h" "$repo/$stage/include/linux/"
 guard_run "$repo/lab/chroot.sh" "$root" --bind "$repo" /dmabench --bind "$TREE" /kernel \
-	gcc -O2 -I/kernel/include/uapi -o "/dmabench/$stage/dma_map_benchmark" \
+	gcc -O2 -Wall -I"/dmabench/$stage/include" -o "/dmabench/$stage/dma_map_benchmark" \
 	/kernel/tools/dma/dma_map_benchmark.c >&2
 
 cpu=${DMABENCH_CPU:-max,vendor=GenuineIntel}
