@@ -326,8 +326,9 @@ check "the kernel log of the run captured from start to end" \
 	bash -c "grep -q '$marker start' /tmp/kmsg.log && grep -q '$marker end' /tmp/kmsg.log"
 log=$(sed -n "/$marker start/,/$marker end/p" /tmp/kmsg.log)
 cp /tmp/kmsg.log "$out/kmsg.log"
-pattern='WARNING:|BUG:|Oops|Call Trace|general protection|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|DMA-API:|rcu.*stall|blocked for more than|soft lockup|hard LOCKUP|scheduling while atomic|sleeping function called from invalid context|kmemleak:.*new suspected'
-reports=$(printf '%s\n' "$log" | grep -E "$pattern" || true)
+# What a kernel report looks like: tests/vm/reports.pattern (its own test:
+# tests/23-reports.t).
+reports=$(printf '%s\n' "$log" | grep -E -f "$here/reports.pattern" || true)
 nrep=$(printf '%s' "$reports" | grep -c . || true)
 
 echo "# figures: ioctls made $total"
