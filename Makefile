@@ -8,9 +8,15 @@
 #                       one kernel in the VM lab (NVMe workloads by
 #                       default, RDMA on request); ARCH=arm64: Debian's
 #                       arm64 kernel under qemu-system-aarch64
-#   make vm-stress KERNEL=7.3 [CALLS=1000000]
-#                       the control interface fuzzed in a guest, its log
-#                       checked for WARN, BUG, KASAN, lockdep, dma-debug
+#   make vm-stress KERNEL=src:7.3+debug [CALLS=1000000] [DMA=all]
+#                       the control interface fuzzed on every DMA path with
+#                       faults injected (unload, unbind, group switches,
+#                       the tool killed), dma-debug counts, kmemleak, the
+#                       log checked for WARN, BUG, KASAN, lockdep, ...
+#   make vm-peer [KERNEL=src:7.3+debug] [DMA=iommu-strict] [SIZE=4096]
+#                [DIR=to_device] [SECONDS=2] [SAMPLES=10000]
+#                       the kernel's dma_map_benchmark beside dmabench
+#                       (single) in one -icount boot: a run directory
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
 #                       both kernels in the lab, compared, plotted, reported
 #   make vm-trace KERNEL=7.3 DMA=direct [API=page,phys] [SIZE=4096]
@@ -82,8 +88,18 @@ vm-bench:
 # vm-stress: the ioctl fuzzer against the module in a guest of KERNEL
 # (CALLS=1000000 by default, SEED= to repeat a run); see README.md.
 vm-stress:
-	lab/vm-stress.sh --kernel $(KERNEL) $(if $(CALLS),--calls $(CALLS)) \
-		$(if $(SEED),--seed $(SEED)) $(if $(STRESS_TIME),--time $(STRESS_TIME))
+	lab/vm-stress.sh --kernel $(KERNEL) --dma $(DMA) $(if $(CALLS),--calls $(CALLS)) \
+		$(if $(SEED),--seed $(SEED)) $(if $(STRESS_TIME),--time $(STRESS_TIME)) \
+		$(if $(MATRIX),--matrix $(MATRIX))
+
+# vm-peer: the kernel's dma_map_benchmark beside dmabench micro --api single,
+# one -icount boot of the debug kernel (KERNEL defaults to src:7.3+debug
+# here); see README.md.
+vm-peer:
+	lab/vm-peer.sh --kernel $(if $(filter command line,$(origin KERNEL)),$(KERNEL),src:7.3+debug) \
+		$(if $(filter-out all,$(DMA)),--dma $(DMA)) $(if $(SIZE),--size $(SIZE)) \
+		$(if $(DIR),--dir $(DIR)) $(if $(SECONDS),--seconds $(SECONDS)) \
+		$(if $(SAMPLES),--samples $(SAMPLES))
 
 vm-compare:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }
@@ -153,5 +169,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: deps bench test vm-bench vm-stress vm-compare vm-trace vm-kernel publish plots report module userspace clean \
+.PHONY: deps bench test vm-bench vm-stress vm-peer vm-compare vm-trace vm-kernel publish plots report module userspace clean \
 	nvme fio rdma nvmeof

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# make vm-peer: the kernel's own dma_map_benchmark and dmabench side by side,
+# in one boot of a kernel built with CONFIG_DMA_MAP_BENCHMARK (the lab's
+# debug kernel, src:7.3+debug), on the same device (the spare PCI device,
+# QEMU's edu, behind an emulated Intel IOMMU), path, size and direction,
+# under QEMU -icount on one vCPU: both read instructions.
+#
+# The peer's test program is built in the lab root from the kernel tree's
+# own tools/dma/dma_map_benchmark.c (with its uapi header).  It times
+# dma_map_single and dma_unmap_single of one buffer in a loop for SECONDS
+# with ktime_get(), each sample truncated to 100 ns (here: 100
+# instructions), and prints their means in "us" (thousands of
+# instructions) to one decimal.  dmabench micro --api single times the
+# same calls (batch 1, one buffer) with the TSC.  Because the peer
+# truncates every sample, its mean is low by half a unit on average: a
+# row agrees when dmabench's mean is within one unit (100 instructions) of
+# the middle of the peer's unit, 100 * avg + 50.
+#
+# Writes a run directory OUT/peer-<date>-<release>/: peer.csv (one row per
+# path and op), peer.txt (the same as text, printed too), meta.txt, the
+# peer's raw output and dmabench's own run (dmabench/).  Prints the run
+# directory as its last line.  Exit 1 if a row disagrees.
+#
+# Usage: lab/vm-peer.sh [--kernel src:7.3+debug|TREE] [--dma LIST]
+#                       [--size BYTES] [--dir DIR] [--seconds S]
+#                       [--samples N] [--out DIR]
+#   --kernel   a kernel tree with CONFIG_DMA_MAP_BENCHMARK=y (default
+#              src:7.3+debug; built if not cached: make vm-kernel SRC=7.3
+#              CONFIG=debug, 15+ min)
+#   --dma      iommu-strict,iommu-lazy,iommu-identity or a part (default all
+#              three)
+#   --size     bytes per mapping, a multiple of 4096 (the peer maps pages;
+#              default 4096)
+#   --dir      to_device, from_device or bidirectional (default to_device)
+#   --seconds  the peer's run per path, in guest seconds (10^9
+#              instructions; default 2)
+#   --samples  dmabench's samples per path (default 10000)
+#   --out      parent of the run directory (default results)
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lab/guard.sh
+. "$repo/lab/guard.sh"
+guard_self "$@"
+kernel=src:7.3+debug
+dma=iommu-strict,iommu-lazy,iommu-identity
+size=4096
+dir=to_device
+seconds=2
+samples=10000
+out=$repo/results
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift 2 ;;
+	--dma) dma=$2; shift 2 ;;
+	--size) size=$2; shift 2 ;;
+	--dir) dir=$2; shift 2 ;;
+	--seconds) seconds=$2; shift 2 ;;
+	--samples) samples=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "vm-peer: unknown option '$1' (see --help)" >&2; exit 2 ;;
+	esac
+done
+[ "$dma" = all ] && dma=iommu-strict,iommu-lazy,iommu-identity
+for p in ${dma//,/ }; do
+	case $p in
+	iommu-strict|iommu-lazy|iommu-identity) ;;
+	*) echo "vm-peer: --dma '$p': iommu-strict, iommu-lazy or iommu-identity" \
+		"(the peer needs a PCI device in an IOMMU group)" >&2; exit 2 ;;
+	esac
+done
+case $dir in
+to_device|from_device|bidirectional) ;;
+*) echo "vm-peer: --dir '$dir': to_device, from_device or bidirectional" >&2; exit 2 ;;
+esac
+for v in "$size" "$seconds" "$samples"; do
+	case $v in
+	''|*[!0-9]*|0) echo "vm-peer: '$v': not a positive number (--size, --seconds, --samples)" >&2; exit 2 ;;
+	esac
+done
+if [ $((size % 4096)) != 0 ] || [ "$size" -gt $((1024 * 4096)) ]; then
+	echo "vm-peer: --size $size: the peer maps 1 to 1024 whole pages of 4096" >&2
+	exit 2
+fi
+
+tmp=$(mktemp)
+# shellcheck disable=SC2317 # called by lab/guard.sh on a signal
+guard_cleanup() { rm -f "$tmp"; }
+trap 'rm -f "$tmp"' EXIT
+guard_run "$repo/lab/build.sh" "$kernel" >"$tmp"
+build=$(cat "$tmp")
+# shellcheck source=/dev/null
+. "$repo/$build/kernel.env"
+if [ -z "${TREE-}" ] || ! grep -qx 'CONFIG_DMA_MAP_BENCHMARK=y' "$TREE/.config"; then
+	echo "vm-peer: $kernel has no CONFIG_DMA_MAP_BENCHMARK=y: use the lab's" \
+		"debug kernel, src:7.3+debug (make vm-kernel SRC=7.3 CONFIG=debug)" >&2
+	exit 1
+fi
+root=$("$repo/lab/mkroot.sh")
+stage=build/peer/$(date -u +%Y%m%d-%H%M%S)-$$
+mkdir -p "$repo/$stage"
+# The peer's program, from the tree's own source, built in the lab root:
+# its uapi header beside the root's own (sanitised) linux/types.h.
+mkdir -p "$repo/$stage/include/linux"
+cp "$TREE/include/uapi/linux/map_benchmark.h" "$repo/$stage/include/linux/"
+guard_run "$repo/lab/chroot.sh" "$root" --bind "$repo" /dmabench --bind "$TREE" /kernel \
+	gcc -O2 -Wall -I"/dmabench/$stage/include" -o "/dmabench/$stage/dma_map_benchmark" \
+	/kernel/tools/dma/dma_map_benchmark.c >&2
+
+cpu=${DMABENCH_CPU:-max,vendor=GenuineIntel}
+bdf=0000:00:10.0
+qemu="-M q35 -cpu $cpu -device intel-iommu -device edu,addr=0x10 -icount shift=0,sleep=off -seed 1"
+append="intel_iommu=on nokaslr cryptomgr.notests loglevel=4"
+cat >"$repo/$stage/peer.sh" <<SCRIPT
+#!/bin/sh
+exec /dmabench/$build/tests/peer.sh /dmabench/$build/bench-module/dmabench.ko \\
+	/dmabench/$build/userspace/dmabench /dmabench/$stage/dma_map_benchmark \\
+	$bdf /dmabench/$stage/guest $dma $size $dir $seconds $samples
+SCRIPT
+chmod +x "$repo/$stage/peer.sh"
+echo "vm-peer: $RELEASE, $dma, $size bytes $dir, peer $seconds s, dmabench $samples samples" >&2
+t0=$SECONDS
+guard_run "$repo/lab/boot.sh" "$build" "$stage" 1 "$qemu" "$append" "$stage/peer.sh"
+secs=$((SECONDS - t0))
+
+drun=$(tail -n 1 "$repo/$stage/guest/dmabench.log")
+drun=$repo/$stage/guest/dmabench/$(basename "$drun")
+if [ ! -s "$drun/summary.csv" ]; then
+	echo "vm-peer: dmabench wrote no summary.csv; its log:" >&2
+	tail "$repo/$stage/guest/dmabench.log" >&2
+	exit 1
+fi
+run=$out/peer-$(date -u +%Y%m%d-%H%M%S)-$RELEASE
+mkdir -p "$run/raw"
+cp "$repo/$stage"/guest/peer-*.txt "$repo/$stage/guest/dmabench.log" "$run/raw/"
+cp -r "$drun" "$run/dmabench"
+{
+	echo "kernel=$RELEASE"
+	echo "kernel_tree=$TREE"
+	echo "kernel_source=${SOURCE-}"
+	echo "qemu=$qemu"
+	echo "append=$append"
+	echo "cpu_model=$cpu"
+	echo "device=$bdf (QEMU edu)"
+	echo "rev=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "peer=tools/dma/dma_map_benchmark.c of the tree, -t 1 -s $seconds -b 64 -g $((size / 4096)) -m 0"
+	echo "dmabench=micro --api single --size $size --dir $dir --samples $samples --warmup 1000 --clock icount"
+	echo "boot_seconds=$secs"
+} >"$run/meta.txt"
+
+# Side by side: dmabench's summary rows (api single, ops map and unmap) and
+# the peer's means, in instructions.
+for p in ${dma//,/ }; do
+	awk -v p="$p" '
+		/average map latency/ { split($0, a, /[:]/); m = a[2] + 0; split(a[3], b, " "); ms = b[1] }
+		/average unmap latency/ { split($0, a, /[:]/); u = a[2] + 0; split(a[3], b, " "); us = b[1] }
+		END {
+			if (m == "" || u == "") exit 1
+			printf "%s,map,%d,%d\n%s,unmap,%d,%d\n", p, m * 10 + 0.5, ms * 10 + 0.5, p, u * 10 + 0.5, us * 10 + 0.5
+		}' "$repo/$stage/guest/peer-$p.txt" ||
+		{ echo "vm-peer: no means in the peer's output for $p:" >&2; cat "$repo/$stage/guest/peer-$p.txt" >&2; exit 1; }
+done >"$tmp"
+awk -F, -v size="$size" -v dir="$dir" '
+	FNR == NR { peer[$1 "," $2] = $3; sd[$1 "," $2] = $4; next }
+	FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["api"] == "single" && $c["size"] == size && $c["dir"] == dir &&
+	($c["op"] == "map" || $c["op"] == "unmap") && (($c["path"] "," $c["op"]) in peer) {
+		k = $c["path"] "," $c["op"]
+		mid = peer[k] * 100 + 50
+		d = $c["mean"] - mid
+		ok = (d <= 100 && d >= -100) ? "yes" : "no"
+		printf "%s,%s,%s,%s,%s,%d,%.1f,%s,%s,%d,%d,%d,%.1f,%s\n", $c["path"], $c["op"], size, dir,
+			$c["unit"], $c["n"], $c["mean"], $c["median"], $c["harness"],
+			peer[k], sd[k], mid, d, ok
+		seen[k] = 1
+	}
+	END { for (k in peer) if (!(k in seen)) printf "%s,missing,,,,,,,,,,,,no\n", k }
+' "$tmp" "$drun/summary.csv" | sort >"$tmp.rows"
+{
+	echo "path,op,size,dir,unit,dmabench_n,dmabench_mean,dmabench_median,dmabench_harness,peer_avg_100,peer_stddev_100,peer_mid,diff,agree"
+	cat "$tmp.rows"
+} >"$run/peer.csv"
+rm -f "$tmp.rows"
+{
+	echo "dma_map_benchmark (the kernel's) and dmabench micro --api single, side by side"
+	echo "kernel $RELEASE, QEMU -icount shift=0 (1 ns = 1 instruction), -cpu $cpu, one vCPU"
+	echo "device $bdf (edu) behind an emulated Intel IOMMU; $size bytes, $dir"
+	echo "peer: $seconds s a path, every sample truncated to 100 instructions;" \
+		"dmabench: $samples samples, TSC"
+	echo
+	printf '%-15s %-6s %14s %14s %12s %12s %9s %6s\n' path op "dmabench mean" \
+		"dmabench med" "peer x100" "peer mid" "diff" agree
+	awk -F, 'NR > 1 { printf "%-15s %-6s %14s %14s %12s %12s %9s %6s\n", $1, $2, $7, $8, $10 * 100, $12, $13, $14 }' "$run/peer.csv"
+	echo
+	echo "agree: |dmabench mean - (100 x peer + 50)| <= 100 instructions (the peer's"
+	echo "resolution; its truncation makes it low by half a unit on average)"
+} >"$run/peer.txt"
+cat "$run/peer.txt"
+echo "$run"
+if grep -q ',no$' "$run/peer.csv"; then
+	echo "vm-peer: the two disagree on some rows (see peer.txt)" >&2
+	exit 1
+fi
