@@ -44,26 +44,6 @@ static const char *const col_default[C_COUNT] = {
 	[C_PATTERN] = "pair", [C_BATCH] = "1", [C_WORKING_SET] = "1",
 };
 
-/* A JSON string at obj.key (key "a.b" descends), or "" if absent. */
-static void str_at(struct json_span obj, const char *key, char *buf,
-		   size_t size)
-{
-	char first[32];
-	const char *dot = strchr(key, '.');
-	struct json_span v;
-
-	buf[0] = '\0';
-	if (dot) {
-		snprintf(first, sizeof(first), "%.*s", (int)(dot - key), key);
-		if (json_get(obj, first, &v))
-			return;
-		obj = v;
-		key = dot + 1;
-	}
-	if (json_get(obj, key, &v) || json_string(v, buf, size))
-		buf[0] = '\0';
-}
-
 /* An unsigned JSON number at obj.key, or 0. */
 static uint64_t u64_at(struct json_span obj, const char *key)
 {
@@ -93,11 +73,11 @@ static int load_boots(struct cmp_run *run, struct json_span boots)
 		struct cmp_boot *cb = &run->boots[i];
 
 		json_index(boots, i, &b);
-		str_at(b, "kernel.release", cb->release, sizeof(cb->release));
-		str_at(b, "kernel.version", cb->version, sizeof(cb->version));
-		str_at(b, "cpu.model", cb->cpu, sizeof(cb->cpu));
-		str_at(b, "cpu_model", cb->qemu_cpu, sizeof(cb->qemu_cpu));
-		str_at(b, "host.name", cb->host, sizeof(cb->host));
+		json_str_at(b, "kernel.release", cb->release, sizeof(cb->release));
+		json_str_at(b, "kernel.version", cb->version, sizeof(cb->version));
+		json_str_at(b, "cpu.model", cb->cpu, sizeof(cb->cpu));
+		json_str_at(b, "cpu_model", cb->qemu_cpu, sizeof(cb->qemu_cpu));
+		json_str_at(b, "host.name", cb->host, sizeof(cb->host));
 		if (!json_get(b, "module", &v))
 			cb->tsc_khz = u64_at(v, "tsc_khz");
 	}
@@ -134,10 +114,10 @@ static int load_meta(struct cmp_run *run)
 	} else if (json_get(doc, "boots", &v)) {
 		warnx("%s: no \"boots\": not a dmabench run", path);
 	} else {
-		str_at(doc, "unit", run->unit, sizeof(run->unit));
-		str_at(doc, "clock.source", run->clock, sizeof(run->clock));
+		json_str_at(doc, "unit", run->unit, sizeof(run->unit));
+		json_str_at(doc, "clock.source", run->clock, sizeof(run->clock));
 		/* Runs from before meta.json named it were all x86_64. */
-		str_at(doc, "arch", run->arch, sizeof(run->arch));
+		json_str_at(doc, "arch", run->arch, sizeof(run->arch));
 		if (!run->arch[0])
 			snprintf(run->arch, sizeof(run->arch), "x86_64");
 		run->emulated = !json_get(doc, "emulated", &v) &&

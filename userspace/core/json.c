@@ -545,3 +545,21 @@ bool json_is(struct json_span v, const char *text)
 {
 	return json_span_eq(v, json_span_of(text, strlen(text)));
 }
+
+void json_str_at(struct json_span obj, const char *path, char *buf,
+		 size_t size)
+{
+	char key[32];
+	const char *dot;
+	struct json_span v;
+
+	buf[0] = '\0';
+	while ((dot = strchr(path, '.'))) {
+		snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+		if (json_get(obj, key, &obj))
+			return;
+		path = dot + 1;
+	}
+	if (json_get(obj, path, &v) || json_string(v, buf, size))
+		buf[0] = '\0';
+}

@@ -50,6 +50,9 @@ bool json_valid(struct json_span doc);
 int json_get(struct json_span obj, const char *key, struct json_span *val);
 int json_index(struct json_span arr, size_t i, struct json_span *val);
 int json_string(struct json_span v, char *buf, size_t size);
+/* The string at a dotted path of obj ("kernel.release"), or "" if absent. */
+void json_str_at(struct json_span obj, const char *path, char *buf,
+		 size_t size);
 int json_number(struct json_span v, double *out);
 bool json_span_eq(struct json_span a, struct json_span b);
 bool json_is(struct json_span v, const char *text);

@@ -40,24 +40,6 @@ uint64_t exp_fnv1a(const char *p, size_t len)
 	return h;
 }
 
-static void str_at(struct json_span obj, const char *path, char *buf,
-		   size_t size)
-{
-	char key[32];
-	const char *dot;
-	struct json_span v;
-
-	buf[0] = '\0';
-	while ((dot = strchr(path, '.'))) {
-		snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
-		if (json_get(obj, key, &obj))
-			return;
-		path = dot + 1;
-	}
-	if (json_get(obj, path, &v) || json_string(v, buf, size))
-		buf[0] = '\0';
-}
-
 static int load_boots(struct exp_run *r, struct json_span boots)
 {
 	struct json_span b, v;
@@ -73,13 +55,13 @@ static int load_boots(struct exp_run *r, struct json_span boots)
 		struct exp_boot *eb = &r->boots[i];
 
 		json_index(boots, i, &b);
-		str_at(b, "kernel.release", eb->release, sizeof(eb->release));
-		str_at(b, "kernel.version", eb->version, sizeof(eb->version));
-		str_at(b, "cpu.model", eb->cpu, sizeof(eb->cpu));
-		str_at(b, "host.name", eb->host, sizeof(eb->host));
-		str_at(b, "host.arch", eb->arch, sizeof(eb->arch));
-		str_at(b, "config.file", eb->config_file,
-		       sizeof(eb->config_file));
+		json_str_at(b, "kernel.release", eb->release, sizeof(eb->release));
+		json_str_at(b, "kernel.version", eb->version, sizeof(eb->version));
+		json_str_at(b, "cpu.model", eb->cpu, sizeof(eb->cpu));
+		json_str_at(b, "host.name", eb->host, sizeof(eb->host));
+		json_str_at(b, "host.arch", eb->arch, sizeof(eb->arch));
+		json_str_at(b, "config.file", eb->config_file,
+			    sizeof(eb->config_file));
 		if (!json_get(b, "config", &v) &&
 		    !json_get(v, "options", &v)) {
 			eb->has_config = true;
@@ -112,9 +94,9 @@ static int load_meta(struct exp_run *r, const char *dir)
 	} else if (json_get(doc, "boots", &v)) {
 		warnx("%s: no \"boots\": not a dmabench run", path);
 	} else {
-		str_at(doc, "date", r->date, sizeof(r->date));
-		str_at(doc, "suite.rev", r->rev, sizeof(r->rev));
-		str_at(doc, "unit", r->unit, sizeof(r->unit));
+		json_str_at(doc, "date", r->date, sizeof(r->date));
+		json_str_at(doc, "suite.rev", r->rev, sizeof(r->rev));
+		json_str_at(doc, "unit", r->unit, sizeof(r->unit));
 		r->emulated = !json_get(doc, "emulated", &v) &&
 			      json_is(v, "true");
 		json_get(doc, "boots", &v);
