@@ -12,6 +12,9 @@
 #             (lab/kbuild.sh, cached); src:7.3+debug adds
 #             configs/kernel/debug.config, and so on, + separated
 #   TREE      a kernel build tree (its bzImage; the module is built against it)
+# The directory is build/lab/<release>, rebuilt each time;
+# DMABENCH_BUILD_TAG=T makes it build/lab/<release>-T, so that two boots of
+# one kernel can build and run side by side.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -68,7 +71,7 @@ else
 	kdir=/usr/src/linux-headers-$release
 fi
 
-build=build/lab/$release
+build=build/lab/$release${DMABENCH_BUILD_TAG:+-$DMABENCH_BUILD_TAG}
 rm -rf "${repo:?}/$build"
 mkdir -p "$repo/$build/tests"
 # configs/ beside userspace/: dmabench fio finds its jobs in ../configs/fio.
