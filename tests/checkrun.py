@@ -5,9 +5,8 @@
       each path was measured, page (and phys where the kernel has it) are
       ok rows in instructions, phys is 'unsupported' where it has not, and
       the path each mapping took (observed) is the one configured.
-  checkrun.py same RUN_A RUN_B [--subset]
-      every point measured in both runs has the same median in both;
-      both measured the same points (--subset: RUN_B's are among RUN_A's).
+  checkrun.py same RUN_A RUN_B
+      every point measured in both runs has the same median in both.
   checkrun.py matrix RUN
       the quick matrix of a guest with two vCPUs: pair and batch, one and
       two threads, five sizes from 64 B to 2 MiB, three directions, all
@@ -104,7 +103,7 @@ def paths(run, want_paths, phys):
 SHARED = 0.01
 
 
-def same(run_a, run_b, subset=False):
+def same(run_a, run_b):
     # Timing rows only: counter rows (a mean, no median) have no median
     # (checkarm64.py compares those).
     def medians(run):
@@ -114,13 +113,8 @@ def same(run_a, run_b, subset=False):
                 for r in rows(run) if r["status"] == "ok" and r["median"]}
     a, b = medians(run_a), medians(run_b)
     common = sorted(set(a) & set(b))
-    if subset:
-        say(len(common) > 0 and len(common) == len(b),
-            f"the second run's {len(b)} points are all among the first's "
-            f"{len(a)}")
-    else:
-        say(len(common) > 0 and len(common) == len(a) == len(b),
-            f"both runs measured the same {len(common)} points")
+    say(len(common) > 0 and len(common) == len(a) == len(b),
+        f"both runs measured the same {len(common)} points")
     diff = [k for k in common if a[k] != b[k]]
     for k in diff[:10]:
         print(f"# differs: {' '.join(k)}: {a[k]:g} vs {b[k]:g}")
@@ -192,8 +186,8 @@ def main(argv):
     if len(argv) >= 2 and argv[0] == "paths":
         opts = dict(zip(argv[2::2], argv[3::2]))
         paths(argv[1], opts["--paths"].split(","), opts.get("--phys", "yes"))
-    elif len(argv) in (3, 4) and argv[0] == "same" and argv[3:] in ([], ["--subset"]):
-        same(argv[1], argv[2], subset=argv[3:] == ["--subset"])
+    elif len(argv) == 3 and argv[0] == "same":
+        same(argv[1], argv[2])
     elif len(argv) == 2 and argv[0] == "matrix":
         matrix(argv[1])
     elif len(argv) >= 8 and argv[0] == "kernel" and len(argv) % 2 == 0:
