@@ -355,8 +355,10 @@ class Tracer:
             csv.writer(f, lineterminator="\n").writerow(
                 key + [tag, n, r["caller"], len(r["self"])])
         with open(self.path("trace.txt"), "a") as f:
-            f.write("%s %s %s %s %s (tag %d, %s)\n"
-                    % (tuple(key) + (tag, wrapper)))
+            # Under 80 columns, for a mail: the longest point and
+            # wrapper names do not fit on one line together.
+            f.write("%s %s %s %s %s (tag %d)\n" % (tuple(key) + (tag,)))
+            f.write("  traced through %s\n" % wrapper)
             f.write("  %d instructions in the call, %d in the caller; "
                     "%d functions\n" % (n, r["caller"], len(r["self"])))
             f.write("%7s %6s %5s  %s\n" % ("total", "self", "calls",
