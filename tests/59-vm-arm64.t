@@ -8,7 +8,7 @@
 # module unloaded cleanly (scripts/micro.sh fails the boot otherwise), and
 # meta.json's architecture keeps compare from mixing arm64 with x86.
 #
-# The matrix is cut to none, page and phys at 64 B and 4 KiB, to_device,
+# The matrix is cut to none, page, phys and phys_page at 64 B and 4 KiB, to_device,
 # batches of 1 and 16, and 6.12 to the direct and IOMMU boots, to keep the
 # whole near 6 minutes on 2 cores (most of it the three builds).
 set -uo pipefail
@@ -26,7 +26,7 @@ vm_bench() {
 	local name=$1 series=$2 dma=$3
 	run_logged "$name" lab/vm-bench.sh --arch arm64 --kernel "$series" \
 		--dma "$dma" --icount --quick --out "$out" -- \
-		--api none,page,phys --size 64,4096 --dir to_device \
+		--api none,page,phys,phys_page --size 64,4096 --dir to_device \
 		--threads 1 --batch 1,16 >&2 || return 1
 	tail -n 1 "$logs/$name.log"
 }

@@ -47,6 +47,11 @@ check "csv: a header and 10 rows" test "$(wc -l <"$work/csv")" = 11
 	>/dev/null 2>"$work/err2"
 check "two kernels on one machine and side are refused" \
 	bash -c "[ $? != 0 ] && grep -q 'not repetitions' '$work/err2'"
+# A on one machine, B on another: one pair of sides, not a fleet of two
+# machines with a side each.
+"$dmabench" compare "$work/m1A" "$work/m2B" >"$work/pair" 2>/dev/null
+check "A on one machine and B on another: compared as one pair, not a fleet" \
+	bash -c "! grep -q '^dmabench compare: 2 machines' '$work/pair' && grep -q 'direct' '$work/pair'"
 # --summary: one line per api and path.
 "$dmabench" compare --summary --op pair "$work/m1A" "$work/m1B" >"$work/sum" 2>/dev/null
 check "--summary: a line per api and path, page on direct among them" \

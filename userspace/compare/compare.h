@@ -239,6 +239,7 @@ bool cmp_has_traces(const struct compare *c);
 int cmp_print_attribution(const struct compare *c, FILE *f);
 
 /* compare_fleet.c: runs of several machines, one line per machine and path */
+/* Runs of more than one machine, one at least on both sides. */
 bool cmp_is_fleet(const struct compare *c);
 int cmp_print_fleet(struct compare *c, FILE *f);
 

@@ -81,15 +81,24 @@ static int machines(const struct compare *c, struct fleet_machine **out,
 	return 0;
 }
 
+/*
+ * A fleet: more than one machine, and at least one of them with runs on
+ * both sides.  Where every machine has runs on one side only (A on one
+ * board, B on another), the runs are compared as one pair of sides, and
+ * what makes them incomparable (architecture, unit, clock) is refused.
+ */
 bool cmp_is_fleet(const struct compare *c)
 {
 	struct fleet_machine *m;
+	bool both = false;
 	size_t n;
 
 	if (c->o.within || machines(c, &m, &n))
 		return false;
+	for (size_t i = 0; i < n; i++)
+		both |= m[i].nruns[0] && m[i].nruns[1];
 	free(m);
-	return n > 1;
+	return n > 1 && both;
 }
 
 /* One machine's A and B runs, compared as a pair of sides. */
