@@ -33,8 +33,11 @@ MAX_REL = 0.04
 # Under -icount QEMU's cycle counter follows the instruction count: equal
 # but for the odd instruction where it is read (a few in 10^5 seen).
 CYCLES_TOL = 0.0005
+# Counter means of two boots (same()): seen on 7.3 within 0.84 % (33 of
+# 3868 instructions a pair, iommu-strict, batches of 16: an interrupt more
+# or less in a window's means), the medians identical.
 SAME_ABS = 5
-SAME_REL = 0.005
+SAME_REL = 0.01
 COUNTERS = ("cycles", "instructions", "branch-misses", "cache-misses")
 
 
