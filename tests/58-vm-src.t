@@ -78,7 +78,7 @@ echo "# $PACKAGE $VERSION, release $RELEASE, built in ${BUILD_SECONDS}s" \
 vm_bench() {
 	run_logged "$1" lab/vm-bench.sh --kernel "$2" --dma direct,iommu-strict \
 		--icount --quick --no-nvme --out "$out" \
-		-- --api none,page,phys --size 4096 >&2 || return 1
+		-- --api none,page,phys,phys_page --size 4096 >&2 || return 1
 	tail -n 1 "$logs/$1.log"
 }
 assert() { relay_checks < <(python3 tests/checkrun.py "$@"); }
