@@ -97,10 +97,14 @@ def paths(run, want_paths, phys):
 
 # Paths whose state the rest of the guest shares between points: the
 # swiotlb pool (virtio bounces its own I/O through it under swiotlb=force)
-# and the IOMMU's page-table pages (from the page allocator).
-# Their medians may move a little between boots; every other point must be
-# identical to the instruction.
-SHARED = 0.01
+# and the IOMMU's page-table pages (from the page allocator), and on the
+# lazy IOMMU the flush queue, whose timer falls where the guest's wait for
+# a tracer (host time) puts it.  Their medians may move a little between
+# boots; every other point must be identical to the instruction.  Seen
+# between two traced boots of Debian's 7.3 on 2026-12-06: 17 of 3078
+# points differed, all on iommu-lazy, the worst by 1.15 % (18 of 1564
+# instructions, single at 2 MiB).
+SHARED = 0.02
 
 
 def same(run_a, run_b):
@@ -115,7 +119,8 @@ def same(run_a, run_b):
     common = sorted(set(a) & set(b))
     say(len(common) > 0 and len(common) == len(a) == len(b),
         f"both runs measured the same {len(common)} points")
-    diff = [k for k in common if a[k] != b[k]]
+    diff = sorted((k for k in common if a[k] != b[k]),
+                  key=lambda k: -abs(b[k] / a[k] - 1))
     for k in diff[:10]:
         print(f"# differs: {' '.join(k)}: {a[k]:g} vs {b[k]:g}")
     worst = max((abs(b[k] / a[k] - 1) for k in diff), default=0)
