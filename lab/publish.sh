@@ -211,12 +211,20 @@ kversion() {
 
 readme() {
 	local rev run
-	rev=$(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)
+	# The runs' own revisions (meta.json), and this file's: install
+	# itself changes results/published, which does not make it dirty.
+	rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	git -C "$repo" diff --quiet HEAD -- . ":!results/published" 2>/dev/null ||
+		rev=$rev-dirty
+	runrevs=$(python3 -c 'import json, sys
+print(", ".join(sorted({json.load(open(f))["suite"]["rev"] for f in sys.argv[1:]})))' \
+		"$dest"/*/meta.json "$dest"/*/*/meta.json 2>/dev/null || echo unknown)
 	cat <<HEAD
 # Published reference results
 
-Produced by \`make publish\` (\`lab/publish.sh\`) at suite revision
-\`$rev\`, on $(date -u +%Y-%m-%d). Every figure is a count of guest
+Produced by \`make publish\` (\`lab/publish.sh\`): the runs at suite
+revision \`$runrevs\` (each run's meta.json says which), this file and
+VERDICT.md at \`$rev\`, on $(date -u +%Y-%m-%d). Every figure is a count of guest
 instructions in the VM lab (QEMU TCG, \`-icount shift=0,sleep=off\`), not a
 time.
 
