@@ -223,8 +223,8 @@ print(", ".join(sorted({json.load(open(f))["suite"]["rev"] for f in sys.argv[1:]
 # Published reference results
 
 Produced by \`make publish\` (\`lab/publish.sh\`): the runs at suite
-revision \`$runrevs\` (each run's meta.json says which), this file and
-VERDICT.md at \`$rev\`, on $(date -u +%Y-%m-%d). Every figure is a count of guest
+revision \`$runrevs\` (each run's meta.json says which), this file
+at \`$rev\`, on $(date -u +%Y-%m-%d). Every figure is a count of guest
 instructions in the VM lab (QEMU TCG, \`-icount shift=0,sleep=off\`), not a
 time.
 
