@@ -22,6 +22,21 @@ skip() {
 	echo "ok $t_n - $1 # SKIP $2"
 }
 
+# todo "description" "reason" command [args...]: a point known to fail, for
+# the reason given (TAP's TODO: reported either way, never failing the
+# file; prove lists it when it starts to pass).  Only for a failure that is
+# understood to be open and said so in the README.
+todo() {
+	local desc=$1 why=$2
+	shift 2
+	t_n=$((t_n + 1))
+	if "$@"; then
+		echo "ok $t_n - $desc # TODO $why"
+	else
+		echo "not ok $t_n - $desc # TODO $why"
+	fi
+}
+
 diag() { sed 's/^/# /'; }
 
 finish() {
