@@ -6,19 +6,6 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$repo" || exit 1
 
-# The lab's CPU model of a run: meta.json's cpu_model, or, in runs made
-# before it was recorded, QEMU's -cpu option, else QEMU's default, qemu64.
-cpu_model() {
-	python3 -c 'import json, re, sys
-b = json.load(open(sys.argv[1]))["boots"][0]
-m = re.search(r"-cpu (\S+)", (b.get("notes") or {}).get("qemu", ""))
-print(b.get("cpu_model") or (m.group(1) if m else "qemu64"))' "$1/meta.json"
-}
-
-release() {
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["boots"][0]["kernel"]["release"])' "$1/meta.json"
-}
-
 for series in 6.12 7.3; do
 	pub=$(find results/published -maxdepth 1 -name "*-$series.*" | sort | head -n 1)
 	new=$(find build/test-results -maxdepth 1 -name "*-$series.*" | sort | head -n 1)

@@ -39,6 +39,21 @@ todo() {
 
 diag() { sed 's/^/# /'; }
 
+# The lab's CPU model of a run: meta.json's cpu_model, or, in runs made
+# before it was recorded, QEMU's -cpu option, else QEMU's default, qemu64.
+cpu_model() {
+	python3 -c 'import json, re, sys
+b = json.load(open(sys.argv[1]))["boots"][0]
+m = re.search(r"-cpu (\S+)", (b.get("notes") or {}).get("qemu", ""))
+print(b.get("cpu_model") or (m.group(1) if m else "qemu64"))' "$1/meta.json"
+}
+
+# The kernel release of a run's first boot.
+release() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["boots"][0]["kernel"]["release"])' "$1/meta.json"
+}
+
+
 finish() {
 	echo "1..$t_n"
 	exit "$t_failed"
