@@ -238,8 +238,10 @@ int cmp_load_traces(struct compare *c);
 bool cmp_has_traces(const struct compare *c);
 int cmp_print_attribution(const struct compare *c, FILE *f);
 
-/* compare_fleet.c: runs of several machines, one line per machine and path */
-/* Runs of more than one machine, one at least on both sides. */
+/*
+ * compare_fleet.c: runs of several machines, one line per machine and path;
+ * a fleet is more than one machine, one at least with runs on both sides
+ */
 bool cmp_is_fleet(const struct compare *c);
 int cmp_print_fleet(struct compare *c, FILE *f);
 
