@@ -48,6 +48,7 @@ struct dmabench_buf {
 	void *kbuf;		/* SINGLE */
 	struct sg_table sgt;	/* SG */
 	struct page **sg_pages;
+	phys_addr_t mmio;	/* RESOURCE: this buffer's slice of the BAR */
 };
 
 /* One mapping in flight. */
@@ -68,7 +69,8 @@ struct dmabench_params {
 	unsigned int offset;
 	unsigned int order;
 	unsigned int nents;
-	phys_addr_t mmio;	/* RESOURCE */
+	phys_addr_t mmio;	/* RESOURCE: the BAR + offset */
+	u64 mmio_stride;	/* RESOURCE: from one slice to the next */
 	u32 nsamples;
 	u32 warmup;
 	u32 batch;
@@ -88,6 +90,7 @@ struct dmabench_params {
 struct dmabench_thread {
 	const struct dmabench_params *p;
 	struct dmabench_params *shared;	/* for the barrier and stop flag */
+	u32 index;			/* 0 to nthreads - 1 */
 	unsigned int cpu;
 	int node;
 	struct task_struct *task;

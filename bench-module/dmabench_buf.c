@@ -10,6 +10,12 @@
  * IOMMU code can merge neighbouring entries into one iommu_map() call would
  * depend on what the page allocator happened to return, and the same point
  * would cost a different amount on every boot.
+ *
+ * dma_map_resource() maps no memory: each buffer of each thread is its own
+ * slice of the device's BAR, cache-line aligned, so that no two mappings in
+ * flight share a cache line (dma-debug counts such overlaps and warns past
+ * seven, and no driver maps one register window many times at once).
+ * dmabench_run.c reports a point whose slices do not fit unsupported.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -55,7 +61,7 @@ static int dmabench_sg_alloc(const struct dmabench_thread *t,
 }
 
 static int dmabench_buf_alloc(const struct dmabench_thread *t,
-			      struct dmabench_buf *b)
+			      struct dmabench_buf *b, u32 i)
 {
 	const struct dmabench_params *p = t->p;
 
@@ -75,8 +81,12 @@ static int dmabench_buf_alloc(const struct dmabench_thread *t,
 		return b->kbuf ? 0 : -ENOMEM;
 	case DMABENCH_API_SG:
 		return dmabench_sg_alloc(t, b);
+	case DMABENCH_API_RESOURCE:
+		b->mmio = p->mmio +
+			  ((u64)t->index * p->wset + i) * p->mmio_stride;
+		return 0;
 	default:
-		return 0;	/* NONE maps nothing; RESOURCE maps MMIO */
+		return 0;	/* NONE maps nothing */
 	}
 }
 
@@ -118,7 +128,7 @@ int dmabench_bufs_alloc(struct dmabench_thread *t)
 	if (!t->samples || !t->maps || !t->map_ticks || !t->bufs)
 		return -ENOMEM;
 	for (i = 0; i < p->wset; i++) {
-		ret = dmabench_buf_alloc(t, &t->bufs[i]);
+		ret = dmabench_buf_alloc(t, &t->bufs[i], i);
 		if (ret)
 			return ret;
 		cond_resched();

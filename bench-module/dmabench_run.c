@@ -192,6 +192,15 @@ static int dmabench_cpus(const struct dmabench_run *r,
 	return ret;
 }
 
+/*
+ * RESOURCE: from one buffer's slice of the BAR to the next, a whole number
+ * of cache lines (dmabench_buf.c).
+ */
+static u64 dmabench_mmio_stride(const struct dmabench_run *r)
+{
+	return ALIGN((u64)r->offset + r->bytes, L1_CACHE_BYTES);
+}
+
 /* A point this kernel or device cannot take: say why, map nothing. */
 static u32 dmabench_unsupported(const struct dmabench_dev *d,
 				const struct dmabench_run *r)
@@ -212,8 +221,12 @@ static u32 dmabench_unsupported(const struct dmabench_dev *d,
 	if (r->api == DMABENCH_API_RESOURCE && !d->mmio)
 		return DMABENCH_UNSUP_NO_MMIO;
 	if (r->api == DMABENCH_API_RESOURCE &&
+	    ((u64)r->threads * r->working_set - 1) * dmabench_mmio_stride(r) +
 	    r->offset + r->bytes > d->mmio_len)
 		return DMABENCH_UNSUP_MMIO_SMALL;
+	if (r->api == DMABENCH_API_SG &&
+	    r->offset + r->bytes > dma_get_max_seg_size(d->dev))
+		return DMABENCH_UNSUP_SEG_TOO_BIG;
 	if (bounded && r->bytes > dma_max_mapping_size(d->dev))
 		return DMABENCH_UNSUP_TOO_BIG;
 	return DMABENCH_UNSUP_NONE;
@@ -236,6 +249,7 @@ static void dmabench_params_init(struct dmabench_params *p,
 	p->order = get_order(r->offset + r->bytes);
 	p->nents = r->api == DMABENCH_API_SG ? r->nents : 1;
 	p->mmio = d->mmio + r->offset;
+	p->mmio_stride = dmabench_mmio_stride(r);
 	p->nsamples = r->samples;
 	p->warmup = r->warmup;
 	p->batch = r->batch;
@@ -336,6 +350,7 @@ static int dmabench_setup(struct dmabench_params *p,
 	for (i = 0; i < r->threads; i++) {
 		th[i].p = p;
 		th[i].shared = p;
+		th[i].index = i;
 		th[i].node = k->node == NUMA_NO_NODE ? cpu_to_node(th[i].cpu) :
 						       k->node;
 		init_completion(&th[i].done);

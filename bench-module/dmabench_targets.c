@@ -67,6 +67,18 @@ u32 dmabench_domain(struct device *dev)
 	}
 }
 
+/*
+ * The module's scatterlist entries are up to 2 MiB long: a device that
+ * takes them says so, as nvme-pci does, or dma-debug warns and the IOMMU
+ * code splits what it could merge.  Whether it took is checked per run
+ * (dmabench_run.c: DMABENCH_UNSUP_SEG_TOO_BIG), not assumed: before 6.11
+ * this returned an error, which the check covers too.
+ */
+static void dmabench_seg_size(struct device *dev)
+{
+	dma_set_max_seg_size(dev, UINT_MAX);
+}
+
 /* What the info ioctl reports about a target, as it is now. */
 void dmabench_target_info(u32 target, struct dmabench_target_info *ti)
 {
@@ -144,6 +156,7 @@ static int dmabench_pci_probe(struct pci_dev *pdev,
 		pci_err(pdev, "no 64-bit DMA mask: %d\n", ret);
 		goto out_unlock;
 	}
+	dmabench_seg_size(&pdev->dev);
 	t->dev = &pdev->dev;
 	t->mmio = 0;
 	t->mmio_len = 0;
@@ -203,6 +216,7 @@ int dmabench_targets_init(void)
 	dmabench_pdev = platform_device_register_full(&info);
 	if (IS_ERR(dmabench_pdev))
 		return PTR_ERR(dmabench_pdev);
+	dmabench_seg_size(&dmabench_pdev->dev);
 	dmabench_devs[DMABENCH_TARGET_OWN].dev = &dmabench_pdev->dev;
 
 	ret = pci_register_driver(&dmabench_pci_driver);

@@ -131,7 +131,7 @@ static __always_inline int dmabench_map(const struct dmabench_params *p,
 					       p->bytes, p->dir, p->attrs);
 		break;
 	case DMABENCH_API_RESOURCE:
-		m->addr = dma_map_resource(p->dev, p->mmio, p->bytes, p->dir,
+		m->addr = dma_map_resource(p->dev, b->mmio, p->bytes, p->dir,
 					   p->attrs);
 		break;
 	case DMABENCH_API_SG:
@@ -425,7 +425,7 @@ int dmabench_observe(struct dmabench_thread *t, struct dmabench_run *r)
 		addr = m->addr;
 		break;
 	case DMABENCH_API_RESOURCE:
-		phys = p->mmio;
+		phys = b->mmio;
 		addr = m->addr;
 		break;
 	case DMABENCH_API_SG:

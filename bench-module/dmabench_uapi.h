@@ -133,6 +133,7 @@ enum dmabench_unsupported {
 	DMABENCH_UNSUP_TOO_BIG,		/* over dma_max_mapping_size() */
 	DMABENCH_UNSUP_MMIO_SMALL,	/* larger than the MMIO region */
 	DMABENCH_UNSUP_MAP_ERROR,	/* the kernel refused the first mapping */
+	DMABENCH_UNSUP_SEG_TOO_BIG,	/* sg entry over the max segment size */
 };
 
 /*

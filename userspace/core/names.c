@@ -135,9 +135,11 @@ const char *unsupported_reason(unsigned int why)
 	case DMABENCH_UNSUP_TOO_BIG:
 		return "over dma_max_mapping_size()";
 	case DMABENCH_UNSUP_MMIO_SMALL:
-		return "offset + size over the device's MMIO region";
+		return "the slices of the device's MMIO region (offset + size, cache-line aligned, one per buffer of each thread) do not fit in it";
 	case DMABENCH_UNSUP_MAP_ERROR:
 		return "the kernel refused the mapping (DMA_MAPPING_ERROR or an error return; dmesg has the errno)";
+	case DMABENCH_UNSUP_SEG_TOO_BIG:
+		return "an sg entry is longer than the device's dma_get_max_seg_size()";
 	}
 	return "unsupported for a reason this dmabench does not know";
 }
