@@ -6,7 +6,9 @@
       ok rows in instructions, phys is 'unsupported' where it has not, and
       the path each mapping took (observed) is the one configured.
   checkrun.py same RUN_A RUN_B
-      every point measured in both runs has the same median in both.
+      both runs measured the same points; the medians are identical at
+      every direct and identity point and at 95 % of all, and where they
+      differ each lies within the other run's min to p90.
   checkrun.py matrix RUN
       the quick matrix of a guest with two vCPUs: pair and batch, one and
       two threads, five sizes from 64 B to 2 MiB, three directions, all
@@ -95,42 +97,57 @@ def paths(run, want_paths, phys):
                 + (f" (also saw {', '.join(wrong)})" if wrong else ""))
 
 
-# Paths whose state the rest of the guest shares between points: the
-# swiotlb pool (virtio bounces its own I/O through it under swiotlb=force)
-# and the IOMMU's page-table pages (from the page allocator), and on the
-# lazy IOMMU the flush queue, whose timer falls where the guest's wait for
-# a tracer (host time) puts it.  Their medians may move a little between
-# boots; every other point must be identical to the instruction.  Seen
-# between two traced boots of Debian's 7.3 on 2026-12-06: 17 of 3078
-# points differed, all on iommu-lazy, the worst by 1.15 % (18 of 1564
-# instructions, single at 2 MiB).
-SHARED = 0.02
-
-
+# Paths whose state carries from point to point: the swiotlb pool (virtio
+# bounces its own I/O through it under swiotlb=force), the IOMMU's page
+# tables and IOVA caches, and on the lazy IOMMU the flush queue, whose
+# 10 ms timer falls where the jiffies' phase at the point's start puts it,
+# and that phase follows host time through the guest's idle waits.  Such
+# a point can be bimodal (sg on iommu-lazy at 64 KiB: half its samples
+# near 23780 instructions, half near 29038), and its median of 200 falls
+# in either mode or between them.  So every other point must be identical
+# to the instruction, and a differing one must lie within the other run's
+# own spread: each median between the other's minimum and 90th percentile.
+# Seen between boots of Debian's 7.3 on 2026-12-06: CI's against the
+# published one, 15 of 3078 points apart, by up to 8.8 %; two boots with
+# QEMU's RNG seeded and no crypto self-tests (as now), 4 of 702 iommu-lazy
+# points, by 0.02 %; and in a trial whose module slept out the flush
+# queue before every point, 72 of 702, by up to 9.9 %, all within that
+# spread.
 def same(run_a, run_b):
     # Timing rows only: counter rows (a mean, no median) have no median
     # (checkarm64.py compares those).
-    def medians(run):
+    def points(run):
         return {(r["api"], r["path"], r["size"], r["dir"], r["op"],
                  r.get("pattern", ""), r.get("threads", "1"),
-                 r.get("batch", "1")): float(r["median"])
+                 r.get("batch", "1")): (float(r["median"]), float(r["min"]),
+                                        float(r["p90"]))
                 for r in rows(run) if r["status"] == "ok" and r["median"]}
-    a, b = medians(run_a), medians(run_b)
+    a, b = points(run_a), points(run_b)
     common = sorted(set(a) & set(b))
     say(len(common) > 0 and len(common) == len(a) == len(b),
         f"both runs measured the same {len(common)} points")
-    diff = sorted((k for k in common if a[k] != b[k]),
-                  key=lambda k: -abs(b[k] / a[k] - 1))
+    diff = [k for k in common if a[k][0] != b[k][0]]
+
+    def inside(k):
+        (ma, lo_a, hi_a), (mb, lo_b, hi_b) = a[k], b[k]
+        return lo_b <= ma <= hi_b and lo_a <= mb <= hi_a
+    # Those outside the spread first, then the largest differences.
+    diff.sort(key=lambda k: (inside(k), -abs(b[k][0] / a[k][0] - 1)))
     for k in diff[:10]:
-        print(f"# differs: {' '.join(k)}: {a[k]:g} vs {b[k]:g}")
-    worst = max((abs(b[k] / a[k] - 1) for k in diff), default=0)
+        print(f"# differs: {' '.join(k)}: {a[k][0]:g} vs {b[k][0]:g} "
+              f"(min {a[k][1]:g} {b[k][1]:g}, p90 {a[k][2]:g} {b[k][2]:g})")
     say(len(diff) <= len(common) // 20,
         f"identical medians at {len(common) - len(diff)} of {len(common)} "
         f"points across two boots (at least 95 %)")
-    say(worst <= SHARED,
-        f"the others within {SHARED:.0%} (worst {worst:.3%})")
+    out = [k for k in diff if not inside(k)]
+    worst = max((abs(b[k][0] / a[k][0] - 1) for k in diff), default=0)
+    say(not out,
+        f"the {len(diff)} others each within the other run's min to p90 "
+        f"(largest difference {worst:.2%})"
+        + (f"; {len(out)} outside, first {' '.join(out[0])}: "
+           f"{a[out[0]][0]:g} vs {b[out[0]][0]:g}" if out else ""))
     exact = [k for k in common if k[1] in ("direct", "iommu-identity")]
-    say(exact and all(a[k] == b[k] for k in exact),
+    say(exact and all(a[k][0] == b[k][0] for k in exact),
         f"identical medians at all {len(exact)} direct and identity points")
 
 
