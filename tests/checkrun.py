@@ -7,8 +7,8 @@
       the path each mapping took (observed) is the one configured.
   checkrun.py same RUN_A RUN_B
       both runs measured the same points; the medians are identical at
-      every direct and identity point and at 95 % of all, and where they
-      differ each lies within the other run's min to p90.
+      every direct and identity point and at 95 % of all, and at most 1 %
+      of the others (swiotlb, the IOMMU's) differ by more than 2 %.
   checkrun.py matrix RUN
       the quick matrix of a guest with two vCPUs: pair and batch, one and
       two threads, five sizes from 64 B to 2 MiB, three directions, all
@@ -100,54 +100,50 @@ def paths(run, want_paths, phys):
 # Paths whose state carries from point to point: the swiotlb pool (virtio
 # bounces its own I/O through it under swiotlb=force), the IOMMU's page
 # tables and IOVA caches, and on the lazy IOMMU the flush queue, whose
-# 10 ms timer falls where the jiffies' phase at the point's start puts it,
-# and that phase follows host time through the guest's idle waits.  Such
-# a point can be bimodal (sg on iommu-lazy at 64 KiB: half its samples
-# near 23780 instructions, half near 29038), and its median of 200 falls
-# in either mode or between them.  So every other point must be identical
-# to the instruction, and a differing one must lie within the other run's
-# own spread: each median between the other's minimum and 90th percentile.
-# Seen between boots of Debian's 7.3 on 2026-12-06: CI's against the
-# published one, 15 of 3078 points apart, by up to 8.8 %; two boots with
-# QEMU's RNG seeded and no crypto self-tests (as now), 4 of 702 iommu-lazy
-# points, by 0.02 %; and in a trial whose module slept out the flush
-# queue before every point, 72 of 702, by up to 9.9 %, all within that
-# spread.
+# 10 ms timer falls where the jiffies' phase puts it, and that phase
+# follows host time through the guest's idle waits.  Their medians move a
+# little between boots, and a few points are bimodal: all of a point's
+# samples land in one of two modes, which one depending on the boot.  So
+# every direct and identity point must be identical to the instruction,
+# 95 % of all points too, and of the rest at most 1 % of the stateful
+# points may differ by more than 2 % (a change in the code or the lab
+# moves far more).  Seen on 2026-12-06, Debian's 7.3, a test-50 boot
+# against the published one: 75 of 3078 points apart, all on iommu-lazy;
+# 73 by at most 1.19 %, and sg at 64 KiB to_device (map, and so pair) by
+# 21.8 %: 23794 against 28974 instructions, each boot's samples in one
+# mode.  On 6.12: 31 of 2106 apart, by at most 1.36 %.
+NEAR = 0.02
+FAR_SHARE = 0.01
+
+
 def same(run_a, run_b):
     # Timing rows only: counter rows (a mean, no median) have no median
     # (checkarm64.py compares those).
-    def points(run):
+    def medians(run):
         return {(r["api"], r["path"], r["size"], r["dir"], r["op"],
                  r.get("pattern", ""), r.get("threads", "1"),
-                 r.get("batch", "1")): (float(r["median"]), float(r["min"]),
-                                        float(r["p90"]))
+                 r.get("batch", "1")): float(r["median"])
                 for r in rows(run) if r["status"] == "ok" and r["median"]}
-    a, b = points(run_a), points(run_b)
+    a, b = medians(run_a), medians(run_b)
     common = sorted(set(a) & set(b))
     say(len(common) > 0 and len(common) == len(a) == len(b),
         f"both runs measured the same {len(common)} points")
-    diff = [k for k in common if a[k][0] != b[k][0]]
-
-    def inside(k):
-        (ma, lo_a, hi_a), (mb, lo_b, hi_b) = a[k], b[k]
-        return lo_b <= ma <= hi_b and lo_a <= mb <= hi_a
-    # Those outside the spread first, then the largest differences.
-    diff.sort(key=lambda k: (inside(k), -abs(b[k][0] / a[k][0] - 1)))
+    diff = sorted((k for k in common if a[k] != b[k]),
+                  key=lambda k: -abs(b[k] / a[k] - 1))
     for k in diff[:10]:
-        print(f"# differs: {' '.join(k)}: {a[k][0]:g} vs {b[k][0]:g} "
-              f"(min {a[k][1]:g} {b[k][1]:g}, p90 {a[k][2]:g} {b[k][2]:g})")
+        print(f"# differs: {' '.join(k)}: {a[k]:g} vs {b[k]:g}")
     say(len(diff) <= len(common) // 20,
         f"identical medians at {len(common) - len(diff)} of {len(common)} "
         f"points across two boots (at least 95 %)")
-    out = [k for k in diff if not inside(k)]
-    worst = max((abs(b[k][0] / a[k][0] - 1) for k in diff), default=0)
-    say(not out,
-        f"the {len(diff)} others each within the other run's min to p90 "
-        f"(largest difference {worst:.2%})"
-        + (f"; {len(out)} outside, first {' '.join(out[0])}: "
-           f"{a[out[0]][0]:g} vs {b[out[0]][0]:g}" if out else ""))
     exact = [k for k in common if k[1] in ("direct", "iommu-identity")]
-    say(exact and all(a[k][0] == b[k][0] for k in exact),
+    stateful = len(common) - len(exact)
+    far = [k for k in diff if abs(b[k] / a[k] - 1) > NEAR]
+    say(len(far) <= stateful * FAR_SHARE,
+        f"{len(far)} of {stateful} stateful points apart by more than "
+        f"{NEAR:.0%} (at most {FAR_SHARE:.0%})"
+        + (f"; the largest {' '.join(far[0])}: {a[far[0]]:g} vs "
+           f"{b[far[0]]:g}" if far else ""))
+    say(exact and all(a[k] == b[k] for k in exact),
         f"identical medians at all {len(exact)} direct and identity points")
 
 
