@@ -364,8 +364,8 @@ int nvme_parse(int argc, char **argv, struct nvme_opts *o)
 	if (optind < argc)
 		o->device = argv[optind++];
 	if (optind < argc) {
-		warnx("unexpected argument '%s': one device per run (see dmabench nvme --help)",
-		      argv[optind]);
+		warnx("unexpected argument '%s' after the device '%s': one device per run (see dmabench nvme --help)",
+		      argv[optind], o->device);
 		return -1;
 	}
 	defaults(o, &p.g);
