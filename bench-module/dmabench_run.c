@@ -225,7 +225,7 @@ static u32 dmabench_unsupported(const struct dmabench_dev *d,
 	    r->offset + r->bytes > d->mmio_len)
 		return DMABENCH_UNSUP_MMIO_SMALL;
 	if (r->api == DMABENCH_API_SG &&
-	    r->offset + r->bytes > dma_get_max_seg_size(d->dev))
+	    r->bytes > dma_get_max_seg_size(d->dev))
 		return DMABENCH_UNSUP_SEG_TOO_BIG;
 	if (bounded && r->bytes > dma_max_mapping_size(d->dev))
 		return DMABENCH_UNSUP_TOO_BIG;

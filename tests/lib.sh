@@ -53,7 +53,6 @@ release() {
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["boots"][0]["kernel"]["release"])' "$1/meta.json"
 }
 
-
 finish() {
 	echo "1..$t_n"
 	exit "$t_failed"
