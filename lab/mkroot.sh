@@ -14,6 +14,7 @@ mirror=${DMABENCH_MIRROR:-http://deb.debian.org/debian}
 packages=(
 	make gcc gcc-14 libc6-dev kmod
 	pkg-config liburing-dev libblkid-dev libibverbs-dev librdmacm-dev
+	libjansson-dev
 	fio nvme-cli linux-perf rdma-core ibverbs-providers ibverbs-utils
 	perftest e2fsprogs
 	virtme-ng qemu-system-x86 busybox-static

@@ -7,7 +7,7 @@
 #
 # Usage: scripts/deps.sh [--check] [GROUP...]
 #   GROUP   build   the compiler and the userspace tool's libraries
-#                   (liburing, libblkid, libibverbs, librdmacm)
+#                   (liburing, libblkid, libibverbs, librdmacm, jansson)
 #           lab     build, and what the VM lab runs on the host
 #                   (debootstrap, unshare, flock, timeout)
 #           plots   gnuplot and python3 (make plots, make report)
@@ -41,6 +41,7 @@ build=(
 	header:blkid/blkid.h:libblkid-dev:libblkid-devel
 	header:infiniband/verbs.h:libibverbs-dev:rdma-core-devel
 	header:rdma/rdma_cma.h:librdmacm-dev:rdma-core-devel
+	header:jansson.h:libjansson-dev:jansson-devel
 )
 lab=(
 	tool:debootstrap:debootstrap:debootstrap

@@ -58,6 +58,8 @@ rc=$?
 check "--check on a bare root fails" test "$rc" = 1
 check "--check names liburing-dev and the compiler" \
 	grep -q 'apt-get install.*gcc.*liburing-dev' "$out"
+check "--check names libjansson-dev" \
+	grep -q 'apt-get install.*libjansson-dev' "$out"
 check "--check installs nothing" \
 	bash -c "! grep -q installing '$out'"
 
@@ -66,6 +68,8 @@ run_logged deps-install inroot 'scripts/deps.sh build'
 rc=$?
 check "scripts/deps.sh build installs what is missing (apt-get)" test "$rc" = 0
 check "it said what it installed" grep -q 'deps: installing .*liburing-dev' \
+	"$logs/deps-install.log"
+check "libjansson-dev among it" grep -q 'deps: installing .*libjansson-dev' \
 	"$logs/deps-install.log"
 echo "# install: $(($(date +%s) - start)) s"
 

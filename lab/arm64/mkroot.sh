@@ -17,11 +17,12 @@ mirror=${DMABENCH_MIRROR:-http://deb.debian.org/debian}
 
 packages=(
 	make gcc libc6-dev kmod cpio xz-utils zstd gzip file
-	liburing-dev libblkid-dev libibverbs-dev librdmacm-dev
+	liburing-dev libblkid-dev libibverbs-dev librdmacm-dev libjansson-dev
 	gcc-aarch64-linux-gnu gcc-14-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	libc6-dev-arm64-cross
 	libc6-dev:arm64 liburing-dev:arm64 libblkid-dev:arm64
-	libibverbs-dev:arm64 librdmacm-dev:arm64 libtinfo6:arm64
+	libibverbs-dev:arm64 librdmacm-dev:arm64 libjansson-dev:arm64
+	libtinfo6:arm64
 	busybox-static:arm64
 	qemu-system-arm ipxe-qemu- qemu-efi-aarch64-
 	ca-certificates
