@@ -58,7 +58,7 @@ static char *written(void)
 	json_str(&j, "unit", "ns");
 	json_arr_begin(&j, "list");
 	json_bool(&j, NULL, true);
-	json_null(&j, NULL);
+	json_none(&j, NULL);
 	json_int(&j, NULL, -3);
 	json_arr_end(&j);
 	json_obj_begin(&j, "empty");

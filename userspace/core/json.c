@@ -190,7 +190,7 @@ void json_bool(struct json *j, const char *key, bool v)
 	fputs(v ? "true" : "false", j->f);
 }
 
-void json_null(struct json *j, const char *key)
+void json_none(struct json *j, const char *key)
 {
 	item(j, key);
 	fputs("null", j->f);
@@ -202,7 +202,7 @@ void json_num(struct json *j, const char *key, double v)
 	char buf[48];
 
 	if (!isfinite(v) || csv_fmt_num(buf, sizeof(buf), v))
-		json_null(j, key);
+		json_none(j, key);
 	else
 		json_raw(j, key, json_span_of(buf, strlen(buf)));
 }

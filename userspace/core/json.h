@@ -39,7 +39,8 @@ void json_str(struct json *j, const char *key, const char *s);
 void json_u64(struct json *j, const char *key, uint64_t v);
 void json_int(struct json *j, const char *key, long long v);
 void json_bool(struct json *j, const char *key, bool v);
-void json_null(struct json *j, const char *key);
+/* null (json_null is jansson's) */
+void json_none(struct json *j, const char *key);
 /* Three decimals at most, as in a CSV; null if not finite. */
 void json_num(struct json *j, const char *key, double v);
 void json_raw(struct json *j, const char *key, struct json_span v);

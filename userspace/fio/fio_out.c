@@ -37,7 +37,7 @@
 static void json_status(struct json *j, const char *key, int status)
 {
 	if (status < 0)
-		json_null(j, key);
+		json_none(j, key);
 	else if (WIFEXITED(status))
 		json_int(j, key, WEXITSTATUS(status));
 	else
@@ -95,16 +95,16 @@ static void json_window(struct json *j, const struct outcome *oc)
 	if (w->io_seen > 0)
 		json_num(j, "io_start_s", w->io_seen - w->launch);
 	else
-		json_null(j, "io_start_s");
+		json_none(j, "io_start_s");
 	if (taken) {
 		json_num(j, "start_s", w->start - w->launch);
 		json_num(j, "start_after_io_s", w->start - w->io_seen);
 		json_num(j, "seconds", oc->profiled ? oc->prof.seconds :
 			 w->end - w->start);
 	} else {
-		json_null(j, "start_s");
-		json_null(j, "start_after_io_s");
-		json_null(j, "seconds");
+		json_none(j, "start_s");
+		json_none(j, "start_after_io_s");
+		json_none(j, "seconds");
 	}
 	json_u64(j, "ops", w->ops);
 	if (taken && w->by_stat && w->stat_ok) {

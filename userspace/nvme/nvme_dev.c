@@ -497,7 +497,7 @@ static void json_attr(struct json *j, const char *key, const char *dir,
 	char buf[256];
 
 	if (attr(dir, name, buf, sizeof(buf)))
-		json_null(j, key);
+		json_none(j, key);
 	else
 		json_str(j, key, buf);
 }
@@ -550,7 +550,7 @@ static void json_dma(struct json *j, const struct nvme_dma *m)
 		json_int(j, "iommu_group", m->iommu_group);
 		json_str(j, "group_type", m->group_type);
 	} else {
-		json_null(j, "iommu_group");
+		json_none(j, "iommu_group");
 		json_str(j, "cmdline", m->cmdline_word);
 	}
 	json_obj_end(j);

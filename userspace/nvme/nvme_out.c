@@ -47,7 +47,7 @@ void nvme_json_sysprof(struct json *j, const struct sysprof_result *p,
 		       bool profiled, const char *window)
 {
 	if (!profiled) {
-		json_null(j, "sysprof");
+		json_none(j, "sysprof");
 		return;
 	}
 	json_obj_begin(j, "sysprof");

@@ -39,7 +39,7 @@ static void jnum(struct json *j, const char *key, double v)
 	int n;
 
 	if (!isfinite(v)) {
-		json_null(j, key);
+		json_none(j, key);
 		return;
 	}
 	n = snprintf(buf, sizeof(buf), "%.9g", v);

@@ -126,15 +126,15 @@ static void boot_kernel(struct json *j, const struct sys_info *si)
 	if (si->compiler[0])
 		json_str(j, "compiler", si->compiler);
 	else
-		json_null(j, "compiler");
+		json_none(j, "compiler");
 	if (si->linker[0])
 		json_str(j, "linker", si->linker);
 	else
-		json_null(j, "linker");
+		json_none(j, "linker");
 	if (kc->sha256[0])
 		json_str(j, "config_sha256", kc->sha256);
 	else
-		json_null(j, "config_sha256");
+		json_none(j, "config_sha256");
 	json_obj_end(j);
 	json_str(j, "cmdline", si->cmdline);
 	json_obj_begin(j, "config");
@@ -145,7 +145,7 @@ static void boot_kernel(struct json *j, const struct sys_info *si)
 			if (kc->opt[i].value)
 				json_str(j, kc->opt[i].name, kc->opt[i].value);
 			else
-				json_null(j, kc->opt[i].name);
+				json_none(j, kc->opt[i].name);
 		}
 		json_obj_end(j);
 	} else {
@@ -196,8 +196,8 @@ static void boot_cpufreq(struct json *j, const struct cpufreq_info *cf)
 		json_bool(j, "constant_tsc", cf->constant_tsc);
 		json_bool(j, "nonstop_tsc", cf->nonstop_tsc);
 	} else {
-		json_null(j, "constant_tsc");
-		json_null(j, "nonstop_tsc");
+		json_none(j, "constant_tsc");
+		json_none(j, "nonstop_tsc");
 	}
 	json_obj_end(j);
 	json_arr_begin(j, "warnings");
@@ -239,7 +239,7 @@ static void boot_machine(struct json *j, const struct boot_meta *b)
 	json_obj_begin(j, "pmu");
 	json_bool(j, "available", si->pmu);
 	if (si->pmu)
-		json_null(j, "reason");
+		json_none(j, "reason");
 	else
 		json_str(j, "reason", si->pmu_reason);
 	boot_counters(j, b);
@@ -253,7 +253,7 @@ static void boot_module(struct json *j, const struct dmabench_info *info)
 	int n;
 
 	if (!info) {
-		json_null(j, "module");	/* a workload run without the module */
+		json_none(j, "module");	/* a workload run without the module */
 		return;
 	}
 	json_obj_begin(j, "module");
@@ -311,7 +311,7 @@ static void boot_devices(struct json *j, const struct boot_meta *b)
 		if (pb->group >= 0)
 			json_str(j, "original_group_type", pb->orig_type);
 		else
-			json_null(j, "original_group_type");
+			json_none(j, "original_group_type");
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -334,7 +334,7 @@ static void boot_paths(struct json *j, const struct boot_meta *b)
 		if (p->group_type)
 			json_str(j, "group_type", p->group_type);
 		else
-			json_null(j, "group_type");
+			json_none(j, "group_type");
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -366,7 +366,7 @@ static void boot_cpu_model(struct json *j, const struct boot_meta *b)
 			return;
 		}
 	}
-	json_null(j, "cpu_model");
+	json_none(j, "cpu_model");
 }
 
 void meta_boot(struct json *j, const char *key, const struct boot_meta *b)
