@@ -188,6 +188,7 @@ static void classes(void)
 static void tables(void)
 {
 	struct json j;
+	json_t *doc;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -205,8 +206,9 @@ static void tables(void)
 	dmasym_json(&j, NULL);
 	fputc('\0', f);
 	fflush(f);
-	ok(json_valid(json_span_of(buf, strlen(buf))) &&
-	   strstr(buf, "\"dma_except\""), "tables: valid JSON");
+	doc = json_loads(buf, 0, NULL);
+	ok(doc && strstr(buf, "\"dma_except\""), "tables: valid JSON");
+	json_decref(doc);
 	fclose(f);
 	free(buf);
 }

@@ -49,51 +49,62 @@ static const char *const part_keys[K_COUNT] = {
 
 struct part {
 	const char *dir;
-	char *text;			/* part.json */
-	struct json_span f[K_COUNT];
-	struct json_span arch;		/* "arch", or empty in older parts */
+	json_t *doc;			/* part.json */
+	json_t *f[K_COUNT];
+	json_t *arch;			/* "arch", or NULL in older parts */
 	char release[80];
 };
 
+/* The JSON text of v, cut to fit buf, for a message ("" for none). */
+static const char *text_of(const json_t *v, char *buf, size_t size)
+{
+	size_t n = v ? json_dumpb(v, buf, size - 1,
+				  JSON_ENCODE_ANY | JSON_COMPACT) : 0;
+
+	buf[n < size ? n : 0] = '\0';
+	return buf;
+}
+
 static int load_part(struct part *p, const char *dir)
 {
-	struct json_span doc, v;
-	char path[PATH_MAX];
+	char path[PATH_MAX], shown[64];
 	size_t len;
+	char *text;
 	int err;
 
 	p->dir = dir;
 	err = fmt_buf(path, sizeof(path), "%s/part.json", dir);
 	if (err)
 		return err;
-	p->text = read_all(path, &len);
-	if (!p->text) {
+	text = read_all(path, &len);
+	if (!text) {
 		err = -errno;
 		warnx("%s: %s (a part is complete once it has part.json)",
 		      path, strerror(errno));
 		return err;
 	}
-	doc = json_span_of(p->text, len);
-	if (!json_valid(doc)) {
+	p->doc = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+	free(text);
+	if (!p->doc) {
 		warnx("%s: not valid JSON", path);
 		return -EINVAL;
 	}
 	for (int k = 0; k < K_COUNT; k++) {
-		if (json_get(doc, part_keys[k], &p->f[k])) {
+		p->f[k] = json_object_get(p->doc, part_keys[k]);
+		if (!p->f[k]) {
 			warnx("%s: no \"%s\": not a part", path, part_keys[k]);
 			return -EINVAL;
 		}
 	}
-	if (json_get(doc, "arch", &p->arch))
-		p->arch.len = 0;
-	if (!json_is(p->f[K_FORMAT], "1")) {
-		warnx("%s: format %.*s; this dmabench reads format 1", path,
-		      (int)p->f[K_FORMAT].len, p->f[K_FORMAT].p);
+	p->arch = json_object_get(p->doc, "arch");
+	if (!json_is_integer(p->f[K_FORMAT]) ||
+	    json_integer_value(p->f[K_FORMAT]) != 1) {
+		warnx("%s: format %s; this dmabench reads format 1", path,
+		      text_of(p->f[K_FORMAT], shown, sizeof(shown)));
 		return -EINVAL;
 	}
-	if (json_get(p->f[K_BOOT], "kernel", &v) ||
-	    json_get(v, "release", &v) ||
-	    json_string(v, p->release, sizeof(p->release)))
+	if (json_str_at(p->f[K_BOOT], "kernel.release", p->release,
+			sizeof(p->release)))
 		snprintf(p->release, sizeof(p->release), "unknown");
 	return 0;
 }
@@ -101,29 +112,31 @@ static int load_part(struct part *p, const char *dir)
 /* Can these parts make one run? */
 static int check_parts(const struct part *p, int n)
 {
+	char a[64], b[64];
+
 	for (int i = 1; i < n; i++) {
-		if (!json_span_eq(p[i].f[K_UNIT], p[0].f[K_UNIT])) {
-			warnx("%s is in %.*s, %s in %.*s: a run has one unit; collect them separately",
-			      p[0].dir, (int)p[0].f[K_UNIT].len, p[0].f[K_UNIT].p,
-			      p[i].dir, (int)p[i].f[K_UNIT].len, p[i].f[K_UNIT].p);
+		if (!json_equal(p[i].f[K_UNIT], p[0].f[K_UNIT])) {
+			warnx("%s is in %s, %s in %s: a run has one unit; collect them separately",
+			      p[0].dir, text_of(p[0].f[K_UNIT], a, sizeof(a)),
+			      p[i].dir, text_of(p[i].f[K_UNIT], b, sizeof(b)));
 			return -EINVAL;
 		}
-		if (p[i].arch.len != p[0].arch.len ||
-		    (p[0].arch.len && !json_span_eq(p[i].arch, p[0].arch))) {
-			warnx("%s measured %.*s, %s %.*s: a run has one architecture; collect them separately",
-			      p[0].dir, (int)p[0].arch.len, p[0].arch.p,
-			      p[i].dir, (int)p[i].arch.len, p[i].arch.p);
+		if ((p[i].arch || p[0].arch) &&
+		    !json_equal(p[i].arch, p[0].arch)) {
+			warnx("%s measured %s, %s %s: a run has one architecture; collect them separately",
+			      p[0].dir, text_of(p[0].arch, a, sizeof(a)),
+			      p[i].dir, text_of(p[i].arch, b, sizeof(b)));
 			return -EINVAL;
 		}
-		if (!json_span_eq(p[i].f[K_STATISTICS], p[0].f[K_STATISTICS])) {
+		if (!json_equal(p[i].f[K_STATISTICS], p[0].f[K_STATISTICS])) {
 			warnx("%s and %s computed their statistics differently (other dmabench versions?): collect them separately",
 			      p[0].dir, p[i].dir);
 			return -EINVAL;
 		}
-		if (!json_span_eq(p[i].f[K_SUITE], p[0].f[K_SUITE]))
+		if (!json_equal(p[i].f[K_SUITE], p[0].f[K_SUITE]))
 			warnx("warning: %s and %s come from different suite revisions",
 			      p[0].dir, p[i].dir);
-		if (!json_span_eq(p[i].f[K_CLOCK], p[0].f[K_CLOCK]))
+		if (!json_equal(p[i].f[K_CLOCK], p[0].f[K_CLOCK]))
 			warnx("warning: %s and %s differ in clock (tsc_khz?); meta.json keeps the first, each boot's rows used its own",
 			      p[0].dir, p[i].dir);
 	}
@@ -133,7 +146,7 @@ static int check_parts(const struct part *p, int n)
 static bool any_true(const struct part *p, int n, int key)
 {
 	for (int i = 0; i < n; i++)
-		if (json_is(p[i].f[key], "true"))
+		if (json_is_true(p[i].f[key]))
 			return true;
 	return false;
 }
@@ -152,29 +165,29 @@ static int write_meta(struct outdir *o, const struct part *p, int n,
 	json_init(&j, f);
 	json_obj_begin(&j, NULL);
 	json_u64(&j, "format", META_FORMAT);
-	json_raw(&j, "suite", p[0].f[K_SUITE]);
+	json_value(&j, "suite", p[0].f[K_SUITE]);
 	json_str(&j, "date", date);
 	json_str(&j, "command", command);
-	json_raw(&j, "unit", p[0].f[K_UNIT]);
-	if (p[0].arch.len)
-		json_raw(&j, "arch", p[0].arch);
-	json_raw(&j, "clock", p[0].f[K_CLOCK]);
+	json_value(&j, "unit", p[0].f[K_UNIT]);
+	if (p[0].arch)
+		json_value(&j, "arch", p[0].arch);
+	json_value(&j, "clock", p[0].f[K_CLOCK]);
 	json_bool(&j, "emulated", any_true(p, n, K_EMULATED));
 	json_bool(&j, "hypervisor", any_true(p, n, K_HYPERVISOR));
-	json_raw(&j, "statistics", p[0].f[K_STATISTICS]);
+	json_value(&j, "statistics", p[0].f[K_STATISTICS]);
 	json_arr_begin(&j, "parts");
 	for (int i = 0; i < n; i++) {
 		json_obj_begin(&j, NULL);
 		json_str(&j, "dir", p[i].dir);
-		json_raw(&j, "date", p[i].f[K_DATE]);
-		json_raw(&j, "command", p[i].f[K_COMMAND]);
-		json_raw(&j, "suite", p[i].f[K_SUITE]);
+		json_value(&j, "date", p[i].f[K_DATE]);
+		json_value(&j, "command", p[i].f[K_COMMAND]);
+		json_value(&j, "suite", p[i].f[K_SUITE]);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
 	json_arr_begin(&j, "boots");
 	for (int i = 0; i < n; i++)
-		json_raw(&j, NULL, p[i].f[K_BOOT]);
+		json_value(&j, NULL, p[i].f[K_BOOT]);
 	json_arr_end(&j);
 	return json_close(&j);
 }
@@ -464,7 +477,7 @@ int collect_merge(const char *parent, char *const *parts, int nparts,
 			outdir_abort(&o);
 	}
 	for (int i = 0; i < nparts; i++)
-		free(p[i].text);
+		json_decref(p[i].doc);
 	free(p);
 	return err;
 }

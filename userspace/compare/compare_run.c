@@ -44,49 +44,40 @@ static const char *const col_default[C_COUNT] = {
 	[C_PATTERN] = "pair", [C_BATCH] = "1", [C_WORKING_SET] = "1",
 };
 
-/* An unsigned JSON number at obj.key, or 0. */
-static uint64_t u64_at(struct json_span obj, const char *key)
+/* An unsigned JSON integer at obj.key, or 0. */
+static uint64_t u64_at(const json_t *obj, const char *key)
 {
-	char num[32];
-	struct json_span v;
+	json_t *v = json_object_get(obj, key);
 
-	if (json_get(obj, key, &v) || v.len == 0 || v.len >= sizeof(num) ||
-	    v.p[0] < '0' || v.p[0] > '9')
-		return 0;
-	memcpy(num, v.p, v.len);
-	num[v.len] = '\0';
-	return strtoull(num, NULL, 10);
+	return json_is_integer(v) && json_integer_value(v) >= 0 ?
+	       json_integer_value(v) : 0;
 }
 
-static int load_boots(struct cmp_run *run, struct json_span boots)
+static int load_boots(struct cmp_run *run, const json_t *boots)
 {
-	struct json_span b, v;
-	size_t n = 0;
+	size_t n = json_array_size(boots);
 
-	while (!json_index(boots, n, &b))
-		n++;
 	run->boots = calloc(n ? n : 1, sizeof(*run->boots));
 	if (!run->boots)
 		return -ENOMEM;
 	run->nboots = n;
 	for (size_t i = 0; i < n; i++) {
 		struct cmp_boot *cb = &run->boots[i];
+		json_t *b = json_array_get(boots, i);
 
-		json_index(boots, i, &b);
 		json_str_at(b, "kernel.release", cb->release, sizeof(cb->release));
 		json_str_at(b, "kernel.version", cb->version, sizeof(cb->version));
 		json_str_at(b, "cpu.model", cb->cpu, sizeof(cb->cpu));
 		json_str_at(b, "cpu_model", cb->qemu_cpu, sizeof(cb->qemu_cpu));
 		json_str_at(b, "host.name", cb->host, sizeof(cb->host));
-		if (!json_get(b, "module", &v))
-			cb->tsc_khz = u64_at(v, "tsc_khz");
+		cb->tsc_khz = u64_at(json_object_get(b, "module"), "tsc_khz");
 	}
 	return 0;
 }
 
 static int load_meta(struct cmp_run *run)
 {
-	struct json_span doc, v;
+	json_t *doc, *boots;
 	char path[PATH_MAX];
 	char *text;
 	size_t len;
@@ -107,11 +98,13 @@ static int load_meta(struct cmp_run *run)
 			      run->dir, strerror(-err));
 		return err;
 	}
-	doc = json_span_of(text, len);
+	doc = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+	free(text);
+	boots = json_object_get(doc, "boots");
 	err = -EINVAL;
-	if (!json_valid(doc)) {
+	if (!doc) {
 		warnx("%s: not valid JSON", path);
-	} else if (json_get(doc, "boots", &v)) {
+	} else if (!boots) {
 		warnx("%s: no \"boots\": not a dmabench run", path);
 	} else {
 		json_str_at(doc, "unit", run->unit, sizeof(run->unit));
@@ -120,14 +113,11 @@ static int load_meta(struct cmp_run *run)
 		json_str_at(doc, "arch", run->arch, sizeof(run->arch));
 		if (!run->arch[0])
 			snprintf(run->arch, sizeof(run->arch), "x86_64");
-		run->emulated = !json_get(doc, "emulated", &v) &&
-				json_is(v, "true");
-		if (!json_get(doc, "clock", &v))
-			run->tsc_khz = u64_at(v, "tsc_khz");
-		json_get(doc, "boots", &v);
-		err = load_boots(run, v);
+		run->emulated = json_is_true(json_object_get(doc, "emulated"));
+		run->tsc_khz = u64_at(json_object_get(doc, "clock"), "tsc_khz");
+		err = load_boots(run, boots);
 	}
-	free(text);
+	json_decref(doc);
 	return err;
 }
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A tiny JSON writer (indented with tabs) and a reader that only finds
- * values inside a document and hands back their text.
+ * A tiny JSON writer (indented with tabs); reading is jansson's.
  */
 #ifndef DMABENCH_JSON_H
 #define DMABENCH_JSON_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,12 +17,6 @@ struct json {
 	FILE *f;
 	int depth;
 	bool first[JSON_MAX_DEPTH + 1];
-};
-
-/* The text of one value inside a document. */
-struct json_span {
-	const char *p;
-	size_t len;
 };
 
 void json_escape(FILE *f, const char *s);
@@ -43,19 +37,19 @@ void json_bool(struct json *j, const char *key, bool v);
 void json_none(struct json *j, const char *key);
 /* Three decimals at most, as in a CSV; null if not finite. */
 void json_num(struct json *j, const char *key, double v);
-void json_raw(struct json *j, const char *key, struct json_span v);
+/* A number already formatted: its text as it is. */
+void json_raw(struct json *j, const char *key, const char *text);
+/*
+ * A value jansson read, written as this writer writes it (reals as
+ * json_num): what this writer wrote is copied unchanged.
+ */
+void json_value(struct json *j, const char *key, json_t *v);
 
-/* Reader. */
-struct json_span json_span_of(const char *s, size_t len);
-bool json_valid(struct json_span doc);
-int json_get(struct json_span obj, const char *key, struct json_span *val);
-int json_index(struct json_span arr, size_t i, struct json_span *val);
-int json_string(struct json_span v, char *buf, size_t size);
-/* The string at a dotted path of obj ("kernel.release"), or "" if absent. */
-void json_str_at(struct json_span obj, const char *path, char *buf,
-		 size_t size);
-int json_number(struct json_span v, double *out);
-bool json_span_eq(struct json_span a, struct json_span b);
-bool json_is(struct json_span v, const char *text);
+/*
+ * Reading is jansson's.  The string at a dotted path of obj
+ * ("kernel.release") into buf: 0, or -ENOENT if absent or not a
+ * string, -ENOSPC if it does not fit, and then buf is "".
+ */
+int json_str_at(const json_t *obj, const char *path, char *buf, size_t size);
 
 #endif

@@ -62,7 +62,8 @@ struct exp_boot {
 	char host[64];			/* host.name, host.arch: newer runs */
 	char arch[32];
 	char config_file[128];
-	uint64_t config_hash;		/* FNV-1a 64 of the recorded options */
+	uint64_t config_hash;		/* FNV-1a 64 of the recorded options
+					   as compact JSON */
 	bool has_config;
 };
 

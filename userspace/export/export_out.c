@@ -237,7 +237,7 @@ static void kc_builds(struct json *j, const struct exp_run *r,
 		json_obj_begin(j, "misc");
 		json_str(j, "config_hash", hash);
 		json_str(j, "config_hash_of",
-			 "FNV-1a 64 of the CONFIG_ options meta.json records (the DMA-relevant ones)");
+			 "FNV-1a 64 of the CONFIG_ options meta.json records (the DMA-relevant ones), as compact JSON");
 		json_obj_end(j);
 		json_obj_end(j);
 	}

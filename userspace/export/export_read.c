@@ -2,8 +2,8 @@
 /*
  * dmabench export: reading a run directory into named points.
  *
- * meta.json with the JSON reader (per boot: kernel release and version,
- * CPU model, the recorded CONFIG_ options), summary.csv and workload.csv
+ * meta.json with jansson (per boot: kernel release and version, CPU
+ * model, the recorded CONFIG_ options), summary.csv and workload.csv
  * with the CSV reader, columns found by the names in their headers, as
  * compare and collect read them.
  */
@@ -40,21 +40,36 @@ uint64_t exp_fnv1a(const char *p, size_t len)
 	return h;
 }
 
-static int load_boots(struct exp_run *r, struct json_span boots)
+/* The recorded CONFIG_ options of boot eb: their hash, if there are any. */
+static int hash_config(struct exp_boot *eb, const json_t *b)
 {
-	struct json_span b, v;
-	size_t n = 0;
+	json_t *opts = json_object_get(json_object_get(b, "config"), "options");
+	char *text;
 
-	while (!json_index(boots, n, &b))
-		n++;
+	if (!opts)
+		return 0;
+	text = json_dumps(opts, JSON_ENCODE_ANY | JSON_COMPACT);
+	if (!text)
+		return -ENOMEM;
+	eb->has_config = true;
+	eb->config_hash = exp_fnv1a(text, strlen(text));
+	free(text);
+	return 0;
+}
+
+static int load_boots(struct exp_run *r, const json_t *boots)
+{
+	size_t n = json_array_size(boots);
+	int err = 0;
+
 	r->boots = calloc(n ? n : 1, sizeof(*r->boots));
 	if (!r->boots)
 		return -ENOMEM;
 	r->nboots = n;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !err; i++) {
 		struct exp_boot *eb = &r->boots[i];
+		json_t *b = json_array_get(boots, i);
 
-		json_index(boots, i, &b);
 		json_str_at(b, "kernel.release", eb->release, sizeof(eb->release));
 		json_str_at(b, "kernel.version", eb->version, sizeof(eb->version));
 		json_str_at(b, "cpu.model", eb->cpu, sizeof(eb->cpu));
@@ -62,18 +77,14 @@ static int load_boots(struct exp_run *r, struct json_span boots)
 		json_str_at(b, "host.arch", eb->arch, sizeof(eb->arch));
 		json_str_at(b, "config.file", eb->config_file,
 			    sizeof(eb->config_file));
-		if (!json_get(b, "config", &v) &&
-		    !json_get(v, "options", &v)) {
-			eb->has_config = true;
-			eb->config_hash = exp_fnv1a(v.p, v.len);
-		}
+		err = hash_config(eb, b);
 	}
-	return 0;
+	return err;
 }
 
 static int load_meta(struct exp_run *r, const char *dir)
 {
-	struct json_span doc, v;
+	json_t *doc, *boots;
 	char path[PATH_MAX], *text;
 	size_t len;
 	int err;
@@ -87,26 +98,26 @@ static int load_meta(struct exp_run *r, const char *dir)
 		warnx("%s: %s (give a run directory)", path, strerror(-err));
 		return err;
 	}
-	doc = json_span_of(text, len);
+	doc = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+	free(text);
+	boots = json_object_get(doc, "boots");
 	err = -EINVAL;
-	if (!json_valid(doc)) {
+	if (!doc) {
 		warnx("%s: not valid JSON", path);
-	} else if (json_get(doc, "boots", &v)) {
+	} else if (!boots) {
 		warnx("%s: no \"boots\": not a dmabench run", path);
 	} else {
 		json_str_at(doc, "date", r->date, sizeof(r->date));
 		json_str_at(doc, "suite.rev", r->rev, sizeof(r->rev));
 		json_str_at(doc, "unit", r->unit, sizeof(r->unit));
-		r->emulated = !json_get(doc, "emulated", &v) &&
-			      json_is(v, "true");
-		json_get(doc, "boots", &v);
-		err = load_boots(r, v);
+		r->emulated = json_is_true(json_object_get(doc, "emulated"));
+		err = load_boots(r, boots);
 		if (!err && !r->nboots) {
 			warnx("%s: no boots: not a dmabench run", path);
 			err = -EINVAL;
 		}
 	}
-	free(text);
+	json_decref(doc);
 	return err;
 }
 

@@ -18,9 +18,9 @@
 /*
  * The report proper: fio may log a line or two into its --output file
  * before it, so it starts at the first '{' that opens a line, and ends
- * at the last '}'.
+ * at the last '}'.  NULL if there is none, or it is not JSON.
  */
-static struct json_span report_span(const char *text, size_t len)
+static json_t *load_report(const char *text, size_t len)
 {
 	const char *start = NULL, *end;
 
@@ -31,48 +31,51 @@ static struct json_span report_span(const char *text, size_t len)
 		}
 	}
 	if (!start)
-		return json_span_of(text, 0);
+		return NULL;
 	for (end = text + len; end > start && end[-1] != '}'; end--)
 		;
-	return json_span_of(start, end - start);
+	return json_loadb(start, end - start, 0, NULL);
 }
 
-static int get_num(struct json_span obj, const char *key, double *v)
+static int get_num(const json_t *obj, const char *key, double *v)
 {
-	struct json_span s;
+	json_t *n = json_object_get(obj, key);
 
-	if (json_get(obj, key, &s))
+	if (!n)
 		return -ENOENT;
-	return json_number(s, v);
+	if (!json_is_number(n))
+		return -EINVAL;
+	*v = json_number_value(n);
+	return 0;
 }
 
 /* The percentile keys fio writes for percentile_list=50:90:99:99.9. */
-static void read_percentiles(struct json_span lat, struct fio_result *r)
+static void read_percentiles(const json_t *lat, struct fio_result *r)
 {
 	static const double want[] = { 50, 90, 99, 99.9 };
 	double *out[] = { &r->lat_p50, &r->lat_p90, &r->lat_p99, &r->lat_p999 };
-	struct json_span pct, v;
+	json_t *pct = json_object_get(lat, "percentile");
 	char key[32];
 	int found = 0;
 
-	if (json_get(lat, "percentile", &pct))
+	if (!pct)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
 		snprintf(key, sizeof(key), "%f", want[i]);
-		if (!json_get(pct, key, &v) && !json_number(v, out[i]))
+		if (!get_num(pct, key, out[i]))
 			found++;
 	}
 	r->percentiles = found == (int)ARRAY_SIZE(want);
 }
 
 /* The figures of one direction's section ("read", "write"). */
-static int read_dir(struct json_span sec, struct fio_result *r,
+static int read_dir(const json_t *sec, struct fio_result *r,
 		    char *why, size_t whysz)
 {
 	static const char *const lat_keys[] = { "min", "max", "mean" };
 	double *lat_out[] = { &r->lat_min, &r->lat_max, &r->lat_mean };
-	struct json_span lat;
 	double runtime_ms, ops;
+	json_t *lat;
 
 	if (get_num(sec, "runtime", &runtime_ms) ||
 	    get_num(sec, "total_ios", &ops) || get_num(sec, "iops", &r->iops) ||
@@ -83,7 +86,8 @@ static int read_dir(struct json_span sec, struct fio_result *r,
 	}
 	r->seconds = runtime_ms / 1000;
 	r->ops = ops;
-	if (json_get(sec, "lat_ns", &lat)) {
+	lat = json_object_get(sec, "lat_ns");
+	if (!lat) {
 		snprintf(why, whysz, "no lat_ns for %s (fio before 2.99?)", r->dir);
 		return -EINVAL;
 	}
@@ -95,16 +99,16 @@ static int read_dir(struct json_span sec, struct fio_result *r,
 }
 
 /* The one direction that did I/O; "" for none, NULL for more than one. */
-static const char *which_dir(struct json_span job, struct json_span *sec)
+static const char *which_dir(const json_t *job, json_t **sec)
 {
 	static const char *const dirs[] = { "read", "write", "trim" };
 	const char *found = "";
-	struct json_span s;
+	json_t *s;
 	double ops;
 
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		if (json_get(job, dirs[i], &s) || get_num(s, "total_ios", &ops) ||
-		    ops == 0)
+		s = json_object_get(job, dirs[i]);
+		if (get_num(s, "total_ios", &ops) || ops == 0)
 			continue;
 		if (*found)
 			return NULL;
@@ -127,27 +131,29 @@ static void result_init(struct fio_result *r)
 int fio_import(const char *text, size_t len, struct fio_result *r,
 	       char *why, size_t whysz)
 {
-	struct json_span doc = report_span(text, len), jobs, job, v, sec;
+	json_t *doc, *jobs, *job, *sec = NULL;
 	double err = 0;
+	int ret = -EINVAL;
 
 	result_init(r);
-	if (!doc.len || !json_valid(doc)) {
+	doc = load_report(text, len);
+	if (!doc) {
 		snprintf(why, whysz, "no JSON report in fio's output");
 		return -EINVAL;
 	}
-	if (!json_get(doc, "fio version", &v))
-		json_string(v, r->version, sizeof(r->version));
-	if (json_get(doc, "jobs", &jobs) || json_index(jobs, 0, &job)) {
+	json_str_at(doc, "fio version", r->version, sizeof(r->version));
+	jobs = json_object_get(doc, "jobs");
+	job = json_array_get(jobs, 0);
+	if (!job) {
 		snprintf(why, whysz, "no job in fio's report");
-		return -EINVAL;
+		goto out;
 	}
-	if (!json_index(jobs, 1, &v)) {
+	if (json_array_size(jobs) > 1) {
 		snprintf(why, whysz,
 			 "several jobs in fio's report: a row is one job (numjobs=1, one section)");
-		return -EINVAL;
+		goto out;
 	}
-	if (!json_get(job, "jobname", &v))
-		json_string(v, r->jobname, sizeof(r->jobname));
+	json_str_at(job, "jobname", r->jobname, sizeof(r->jobname));
 	get_num(job, "error", &err);
 	r->error = err;
 	get_num(job, "usr_cpu", &r->usr_cpu);
@@ -157,11 +163,13 @@ int fio_import(const char *text, size_t len, struct fio_result *r,
 	if (!r->dir) {
 		snprintf(why, whysz,
 			 "the job both read and wrote: a row holds one direction");
-		return -EINVAL;
+		goto out;
 	}
-	if (!*r->dir)
-		return 0;	/* no I/O: r->error, or the log, says why */
-	return read_dir(sec, r, why, whysz);
+	/* No I/O: r->error, or the log, says why. */
+	ret = *r->dir ? read_dir(sec, r, why, whysz) : 0;
+out:
+	json_decref(doc);
+	return ret;
 }
 
 void fio_fill_row(const struct fio_result *r, struct workload_row *row)

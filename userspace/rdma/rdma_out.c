@@ -36,14 +36,13 @@ void rdma_fmt_size(char *buf, size_t size, uint64_t v)
 static void jnum(struct json *j, const char *key, double v)
 {
 	char buf[40];
-	int n;
 
 	if (!isfinite(v)) {
 		json_none(j, key);
 		return;
 	}
-	n = snprintf(buf, sizeof(buf), "%.9g", v);
-	json_raw(j, key, json_span_of(buf, n));
+	snprintf(buf, sizeof(buf), "%.9g", v);
+	json_raw(j, key, buf);
 }
 
 static const char *method(const struct rdma_point *p)

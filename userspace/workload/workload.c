@@ -209,8 +209,8 @@ void workload_row(FILE *f, const struct workload_row *r)
 static int read_run_clock(const char *dir, char *clock, size_t size)
 {
 	static const char *const names[] = { "meta.json", "part.json" };
-	struct json_span doc, c, s;
 	char path[PATH_MAX];
+	json_t *doc;
 	char *text = NULL;
 	size_t len;
 
@@ -222,11 +222,10 @@ static int read_run_clock(const char *dir, char *clock, size_t size)
 	}
 	if (!text)
 		return -ENOENT;
-	doc = json_span_of(text, len);
-	if (json_valid(doc) && !json_get(doc, "clock", &c) &&
-	    !json_get(c, "source", &s))
-		json_string(s, clock, size);
+	doc = json_loadb(text, len, JSON_DECODE_ANY, NULL);
 	free(text);
+	json_str_at(doc, "clock.source", clock, size);
+	json_decref(doc);
 	return 0;
 }
 
