@@ -7,6 +7,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,4 +430,175 @@ int opt_read_to(FILE *help, int argc, char **argv, const char *cmd,
 			return -1;
 	}
 	return 0;
+}
+
+/* The width of --help's lines, and where an option's help may begin. */
+#define HELP_WIDTH	75
+#define HELP_MIN_COL	14
+
+/* "-o, --out DIR": how an option shows in --help. */
+static void opt_label(char *buf, size_t size, const struct opt *o)
+{
+	int n = 0;
+
+	if (o->letter)
+		n = snprintf(buf, size, "-%c, ", o->letter);
+	snprintf(buf + n, size - n, "--%s%s%s", o->name, o->arg ? " " : "",
+		 o->arg ? o->arg : "");
+}
+
+/*
+ * One line of help from col: text up to its end, to a '\n' or to the
+ * last space that keeps the line within HELP_WIDTH.  Where it stopped.
+ */
+static const char *help_line(FILE *f, const char *text, size_t col)
+{
+	size_t room = HELP_WIDTH > col ? HELP_WIDTH - col : 1;
+	size_t len = strcspn(text, "\n"), cut = len;
+
+	if (len > room) {
+		cut = room;
+		while (cut && text[cut] != ' ')
+			cut--;
+		if (!cut)
+			cut = strcspn(text, " \n");
+	}
+	fprintf(f, "%.*s\n", (int)cut, text);
+	text += cut;
+	while (*text == ' ')
+		text++;
+	if (cut == len && *text == '\n')
+		text++;
+	return text;
+}
+
+void opt_help(FILE *f, const struct opt *opts, const char *head,
+	      const char *tail)
+{
+	static const struct opt help = { .name = "help", .letter = 'h',
+					 .help = "this text" };
+	size_t col = HELP_MIN_COL;
+	const struct opt *o;
+	const char *text;
+	char label[80];
+
+	fputs(head, f);
+	for (o = opts; o->name || o->help; o++) {
+		if (!o->name || !o->help)
+			continue;
+		opt_label(label, sizeof(label), o);
+		if (strlen(label) + 4 > col)
+			col = strlen(label) + 4;
+	}
+	for (o = opts; ; o++) {
+		if (!o->name && !o->help)
+			o = &help;
+		if (!o->name) {
+			fprintf(f, "\n%s\n", o->help);
+			continue;
+		}
+		if (!o->help)
+			continue;
+		opt_label(label, sizeof(label), o);
+		fprintf(f, "  %-*s", (int)col - 2, label);
+		text = help_line(f, o->help, col);
+		while (*text) {
+			fprintf(f, "%*s", (int)col, "");
+			text = help_line(f, text, col);
+		}
+		if (o == &help)
+			break;
+	}
+	fputs(tail, f);
+}
+
+/* One option read: stored, or refused by its entry (non-zero). */
+static int opt_store(const struct opt *o, char *arg)
+{
+	switch (o->kind) {
+	case OPT_SET:
+		*(bool *)o->store = true;
+		return 0;
+	case OPT_CLEAR:
+		*(bool *)o->store = false;
+		return 0;
+	case OPT_STR:
+		*(const char **)o->store = arg;
+		return 0;
+	case OPT_CALL:
+		break;
+	}
+	return o->call(o->store, o->key, arg);
+}
+
+/*
+ * getopt_long()'s tables for opts: each entry's val its letter, or 256
+ * plus its index.  0, or -1 said (out of memory).
+ */
+static int opt_tables(const struct opt *opts, struct option **longs,
+		      char *shorts, size_t size)
+{
+	size_t n = 0, len;
+	struct option *l;
+
+	while (opts[n].name || opts[n].help)
+		n++;
+	l = calloc(n + 2, sizeof(*l));
+	if (!l) {
+		warnx("out of memory");
+		return -1;
+	}
+	*longs = l;
+	snprintf(shorts, size, ":h");
+	for (size_t i = 0; i < n; i++) {
+		if (!opts[i].name)
+			continue;
+		l->name = opts[i].name;
+		l->has_arg = opts[i].arg ? required_argument : no_argument;
+		l->val = opts[i].letter ? opts[i].letter : 256 + (int)i;
+		l++;
+		len = strlen(shorts);
+		if (opts[i].letter)
+			snprintf(shorts + len, size - len, "%c%s",
+				 opts[i].letter, opts[i].arg ? ":" : "");
+	}
+	l->name = "help";
+	l->val = 'h';
+	return 0;
+}
+
+/* The entry getopt_long() returned c for. */
+static const struct opt *opt_of(const struct opt *opts, int c)
+{
+	if (c >= 256)
+		return &opts[c - 256];
+	while (opts->letter != c)
+		opts++;
+	return opts;
+}
+
+int opt_parse(FILE *help, int argc, char **argv, const char *cmd,
+	      const struct opt *opts, const char *head, const char *tail)
+{
+	struct option *longs;
+	char shorts[64];
+	int c, ret = 0;
+
+	if (opt_tables(opts, &longs, shorts, sizeof(shorts)))
+		return -1;
+	opterr = 0;
+	optind = 0;	/* GNU: start afresh; the tests parse again */
+	while (!ret && (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == 'h') {
+			opt_help(help, opts, head, tail);
+			ret = 1;
+		} else if (c == ':' || c == '?') {
+			opt_complain(c, argv, longs, cmd);
+			ret = -1;
+		} else if (opt_store(opt_of(opts, c), optarg)) {
+			ret = -1;
+		}
+	}
+	free(longs);
+	return ret;
 }

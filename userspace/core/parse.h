@@ -35,8 +35,6 @@ int parse_note(const char *s, char *err, size_t errsz);
 
 /* Options */
 
-struct option;
-
 /* A number from min to max. */
 int opt_uint(const char *name, const char *arg, uint64_t min, uint64_t max,
 	     uint64_t *out);
@@ -49,6 +47,8 @@ int opt_names(const char *name, const char *arg, const char *const *names,
 /* A comma list of sizes up to limit, sorted, duplicates dropped. */
 int opt_sizes(const char *name, const char *arg, uint64_t limit,
 	      uint64_t *sizes, size_t max, size_t *n);
+struct option;
+
 /*
  * Read the options of dmabench cmd with getopt_long(): -h or --help
  * prints usage and gives 1; an unknown option, or one without its value,
@@ -70,5 +70,55 @@ int opt_read(int argc, char **argv, const char *cmd, const char *usage,
 int opt_read_to(FILE *help, int argc, char **argv, const char *cmd,
 		const char *usage, const struct option *options,
 		int (*one)(void *ctx, int c, char *arg), void *ctx);
+
+/*
+ * A command's options: one table, each entry naming an option once.
+ * getopt_long()'s table and the options part of --help are made from
+ * it.  An entry with no name is a heading of the help ("Where:"); one
+ * with neither name nor help ends the table; one with a name and no help
+ * is left out of the help.
+ */
+enum opt_kind {
+	OPT_CALL,	/* call(ctx, key, value) stores it, or refuses */
+	OPT_SET,	/* the bool at store becomes true */
+	OPT_CLEAR,	/* the bool at store becomes false */
+	OPT_STR,	/* the const char * at store is the value */
+};
+
+struct opt {
+	const char *name;	/* the long name, without "--" */
+	char letter;		/* the short one, or 0 */
+	const char *arg;	/* the value's name in --help; NULL: none */
+	const char *help;	/* wrapped in its column; '\n' breaks a line */
+	enum opt_kind kind;
+	void *store;		/* OPT_SET, OPT_CLEAR, OPT_STR; OPT_CALL's ctx */
+	int (*call)(void *ctx, int key, char *arg);
+	int key;		/* OPT_CALL: which option, for call() */
+};
+
+#define OPT_FLAG(n, b, h) \
+	{ .name = (n), .kind = OPT_SET, .store = (b), .help = (h) }
+#define OPT_UNFLAG(n, b, h) \
+	{ .name = (n), .kind = OPT_CLEAR, .store = (b), .help = (h) }
+#define OPT_STRING(n, a, s, h) \
+	{ .name = (n), .arg = (a), .kind = OPT_STR, .store = (s), .help = (h) }
+#define OPT_FN(n, a, fn, ctx, k, h) \
+	{ .name = (n), .arg = (a), .kind = OPT_CALL, .store = (ctx), \
+	  .call = (fn), .key = (k), .help = (h) }
+#define OPT_HEAD(text)	{ .help = (text) }
+#define OPT_END		{ .name = NULL }
+
+/*
+ * Read the options of dmabench cmd: -h or --help prints its help to help
+ * (head, the options of the table, then tail) and gives 1; an unknown
+ * option, or one without its value, is said and gives -1, as does one
+ * that its entry refuses.  0 once all are read, optind being the first
+ * operand.
+ */
+int opt_parse(FILE *help, int argc, char **argv, const char *cmd,
+	      const struct opt *opts, const char *head, const char *tail);
+/* --help as opt_parse() prints it: head, the options, tail. */
+void opt_help(FILE *f, const struct opt *opts, const char *head,
+	      const char *tail);
 
 #endif

@@ -5,10 +5,10 @@
  */
 #include <err.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "names.h"
@@ -16,20 +16,16 @@
 #include "util.h"
 #include "verdict.h"
 
-static const char usage[] =
+static const char head[] =
 "usage: dmabench verdict --da RUN --db RUN --sa RUN --sb RUN [--cpu RUN]\n"
 "                        [--size N] [--dir DIR] [--out FILE]\n"
 "\n"
 "Write VERDICT.md: plain text in 79 columns, to quote on a mailing list,\n"
 "from four runs that carry traces (trace.csv, from make vm-trace):\n"
-"\n"
-"  --da RUN    Debian's 6.12 kernel (before dma_map_phys)\n"
-"  --db RUN    Debian's 7.3 kernel (dma_map_page_attrs wraps dma_map_phys)\n"
-"  --sa RUN    6.12 built from source with the shared configuration\n"
-"  --sb RUN    7.3 built from source with the same configuration\n"
-"  --cpu RUN   optional: Debian's 7.3 on another CPU model; a line per\n"
-"              path says whether the model changed DB's totals\n"
-"\n"
+"\n";
+
+/* Between the runs and the other options. */
+static const char how[] =
 "For every path: per api (page, phys, phys_page, then any other traced;\n"
 "'-' where a kernel lacks it) the instructions of one traced map and\n"
 "unmap call on each kernel, and the attribution of page's change\n"
@@ -43,28 +39,9 @@ static const char usage[] =
 "        against the shared one\n"
 "\n"
 "W + Sd + So + C = T(DB) - T(DA) exactly, checked for every figure.\n"
-"Runs are named in the header, with labels DA, DB, SA, SB, CPU after.\n"
-"\n"
-"  --size N    the traced point's size in bytes (default 4096)\n"
-"  --dir DIR   its direction (default to_device)\n"
-"  --out FILE  where to write (default VERDICT.md; - for stdout)\n"
-"  -h, --help  this text\n";
+"Runs are named in the header, with labels DA, DB, SA, SB, CPU after.\n";
 
-enum { OPT_DA = 256, OPT_DB, OPT_SA, OPT_SB, OPT_CPU, OPT_SIZE, OPT_DIR,
-       OPT_OUT };
-
-static const struct option options[] = {
-	{ "da",   required_argument, NULL, OPT_DA },
-	{ "db",   required_argument, NULL, OPT_DB },
-	{ "sa",   required_argument, NULL, OPT_SA },
-	{ "sb",   required_argument, NULL, OPT_SB },
-	{ "cpu",  required_argument, NULL, OPT_CPU },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "dir",  required_argument, NULL, OPT_DIR },
-	{ "out",  required_argument, NULL, OPT_OUT },
-	{ "help", no_argument,       NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
+enum { OPT_SIZE, OPT_DIR };
 
 struct vopts {
 	struct verdict *v;
@@ -78,9 +55,6 @@ static int one(void *ctx, int c, char *arg)
 	uint64_t n;
 
 	switch (c) {
-	case OPT_DA: case OPT_DB: case OPT_SA: case OPT_SB: case OPT_CPU:
-		v->r[c - OPT_DA].dir = arg;
-		return 0;
 	case OPT_SIZE:
 		if (opt_uint("size", arg, 1, UINT64_MAX, &n))
 			return -1;
@@ -96,9 +70,6 @@ static int one(void *ctx, int c, char *arg)
 		warnx("--dir %s: choose to_device, from_device or bidirectional",
 		      arg);
 		return -1;
-	case OPT_OUT:
-		o->out = arg;
-		return 0;
 	}
 	return -1;
 }
@@ -142,9 +113,30 @@ int cmd_verdict(int argc, char **argv)
 {
 	struct verdict v = { .size = 4096, .dir = "to_device" };
 	struct vopts o = { .v = &v, .out = "VERDICT.md" };
+	/* The runs first, in the order of VD_DA to VD_SB. */
+	const struct opt opts[] = {
+		OPT_STRING("da", "RUN", &v.r[VD_DA].dir,
+			   "Debian's 6.12 kernel (before dma_map_phys)"),
+		OPT_STRING("db", "RUN", &v.r[VD_DB].dir,
+			   "Debian's 7.3 kernel (dma_map_page_attrs wraps dma_map_phys)"),
+		OPT_STRING("sa", "RUN", &v.r[VD_SA].dir,
+			   "6.12 built from source with the shared configuration"),
+		OPT_STRING("sb", "RUN", &v.r[VD_SB].dir,
+			   "7.3 built from source with the same configuration"),
+		OPT_STRING("cpu", "RUN", &v.r[VD_CPU].dir,
+			   "optional: Debian's 7.3 on another CPU model; a line per path says whether the model changed DB's totals"),
+		OPT_HEAD(how),
+		OPT_FN("size", "N", one, &o, OPT_SIZE,
+		       "the traced point's size in bytes (default 4096)"),
+		OPT_FN("dir", "DIR", one, &o, OPT_DIR,
+		       "its direction (default to_device)"),
+		OPT_STRING("out", "FILE", &o.out,
+			   "where to write (default VERDICT.md; - for stdout)"),
+		OPT_END
+	};
 	int ret, err;
 
-	ret = opt_read(argc, argv, "verdict", usage, options, one, &o);
+	ret = opt_parse(stdout, argc, argv, "verdict", opts, head, "");
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
 	if (optind < argc) {
@@ -155,7 +147,7 @@ int cmd_verdict(int argc, char **argv)
 	for (int i = VD_DA; i <= VD_SB; i++) {
 		if (!v.r[i].dir) {
 			warnx("--%s RUN is missing: the verdict needs DA, DB, SA and SB (see --help)",
-			      options[i].name);
+			      opts[i].name);
 			return EXIT_USAGE;
 		}
 	}
