@@ -32,7 +32,7 @@
 #include "util.h"
 #include "workload.h"
 
-static const char usage[] =
+static const char head[] =
 "usage: dmabench fio [options] DEVICE\n"
 "\n"
 "Run the points of dmabench nvme with fio's io_uring engine instead, and\n"
@@ -43,21 +43,9 @@ static const char usage[] =
 "--passthru, --time, --ramp, --span, --quick, --allow-write, --cpu, --path,\n"
 "--hugepages, --no-counters, --no-sampling, --into, --out), with the same\n"
 "defaults and the same checks of the device, and these:\n"
-"\n"
-"  --job NAME|FILE    one job file instead of those --rw names: NAME is\n"
-"                     NAME.fio in configs/fio/, looked for under the\n"
-"                     directory above dmabench's (<bindir>/../configs/fio),\n"
-"                     then under the current directory (./configs/fio); a\n"
-"                     FILE (any name with a '/') is read as it is.  Without\n"
-"                     --job, each --rw names one: randread.fio, seqread.fio,\n"
-"                     randwrite.fio, seqwrite.fio; with --passthru,\n"
-"                     passthru-randread.fio and so on\n"
-"  --dev DEVICE       the device, if not given last\n"
-"  --perf-record      record call stacks of every CPU with perf record -a -g\n"
-"                     during each measured run (Debian: linux-perf), kept as\n"
-"                     workload/fio-N.perf.data and folded, one line per\n"
-"                     stack, into workload/fio-N.folded (the row's profile)\n"
-"  -h, --help         this text\n"
+"\n";
+
+static const char tail[] =
 "\n"
 "A job file takes everything from the environment: DEV, BS, QD, BATCH,\n"
 "FIXED, POLL, MEM, HUGEPAGE, TIME, RAMP, SPAN, CPU (configs/fio/README.md),\n"
@@ -83,45 +71,49 @@ static const char usage[] =
 /* Options */
 
 /*
- * Is argv[*i] opt, as "--opt VALUE" or "--opt=VALUE"?  Then *val is the
- * value (and *i moves past it), or *bad says that there was none.
+ * Is argv[*i] the option o, as "--NAME VALUE" or "--NAME=VALUE"?  Then
+ * its value is stored (and *i moves past it), or *bad says that there
+ * was none.
  */
-static bool own_opt(int argc, char **argv, int *i, const char *opt,
-		    const char **val, bool *bad)
+static bool own_opt(int argc, char **argv, int *i, const struct opt *o,
+		    bool *bad)
 {
-	size_t len = strlen(opt);
+	size_t len = strlen(o->name);
+	const char *val = NULL;
 
-	if (strncmp(argv[*i], opt, len) || (argv[*i][len] && argv[*i][len] != '='))
+	if (strncmp(argv[*i], "--", 2) || strncmp(argv[*i] + 2, o->name, len) ||
+	    (argv[*i][len + 2] && argv[*i][len + 2] != '='))
 		return false;
-	if (argv[*i][len] == '=')
-		*val = argv[*i] + len + 1;
+	if (argv[*i][len + 2] == '=')
+		val = argv[*i] + len + 3;
 	else if (*i + 1 < argc)
-		*val = argv[++*i];
+		val = argv[++*i];
 	else
 		*bad = true;
 	if (*bad) {
-		warnx("%s needs a value (see dmabench fio --help)", opt);
-	} else if (!**val || **val == '-') {
+		warnx("--%s needs a value (see dmabench fio --help)", o->name);
+	} else if (!*val || *val == '-') {
 		/* Handed on as a positional argument: never as an option. */
-		warnx("%s '%s': give a path (see dmabench fio --help)", opt,
-		      *val);
+		warnx("--%s '%s': give a path (see dmabench fio --help)",
+		      o->name, val);
 		*bad = true;
 	}
+	*(const char **)o->store = val;
 	return true;
 }
 
 /*
- * Take dmabench fio's own options out of argv into rest[], which gets
- * dmabench nvme's, and --dev's value last, as its DEVICE.  0: go on;
- * 1: help shown; -1: bad options, said why.
+ * Take dmabench fio's own options (those of opts with a value) out of
+ * argv into rest[], which gets dmabench nvme's, and --dev's value last,
+ * as its DEVICE.  0: go on; 1: help shown; -1: bad options, said why.
  */
-static int take_own(int argc, char **argv, struct own_opts *x, char **rest,
-		    int *nrest)
+static int take_own(int argc, char **argv, const struct opt *opts,
+		    struct own_opts *x, char **rest, int *nrest)
 {
+	const struct opt *o;
 	bool bad = false;
 	int n = 1;
 
-	memset(x, 0, sizeof(*x));
 	rest[0] = argv[0];
 	for (int i = 1; i < argc && !bad; i++) {
 		if (!strcmp(argv[i], "--")) {
@@ -130,11 +122,13 @@ static int take_own(int argc, char **argv, struct own_opts *x, char **rest,
 			break;
 		}
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			fputs(usage, stdout);
+			opt_help(stdout, opts, head, tail);
 			return 1;
 		}
-		if (!own_opt(argc, argv, &i, "--job", &x->job, &bad) &&
-		    !own_opt(argc, argv, &i, "--dev", &x->dev, &bad)) {
+		for (o = opts; o->name; o++)
+			if (o->arg && own_opt(argc, argv, &i, o, &bad))
+				break;
+		if (!o->name) {
 			x->rw_given |= !strcmp(argv[i], "--rw") ||
 				       !strncmp(argv[i], "--rw=", 5);
 			rest[n++] = argv[i];
@@ -155,6 +149,16 @@ static int take_own(int argc, char **argv, struct own_opts *x, char **rest,
 
 int fio_parse(int argc, char **argv, struct fio_run *fr)
 {
+	struct own_opts *x = &fr->own;
+	/* --perf-record is nvme_parse()'s, listed here for the help. */
+	const struct opt opts[] = {
+		OPT_STRING("job", "NAME|FILE", &x->job,
+			   "one job file instead of those --rw names: NAME is NAME.fio in configs/fio/, looked for under the directory above dmabench's (<bindir>/../configs/fio), then under the current directory (./configs/fio); a FILE (any name with a '/') is read as it is.  Without --job, each --rw names one: randread.fio, seqread.fio, randwrite.fio, seqwrite.fio; with --passthru, passthru-randread.fio and so on"),
+		OPT_STRING("dev", "DEVICE", &x->dev,
+			   "the device, if not given last"),
+		WL_OPT_PERF_RECORD(&fr->o.wl, "fio"),
+		OPT_END
+	};
 	char **rest = calloc(argc + 2, sizeof(*rest));
 	int n, ret;
 
@@ -162,7 +166,8 @@ int fio_parse(int argc, char **argv, struct fio_run *fr)
 		warnx("out of memory");
 		return -1;
 	}
-	ret = take_own(argc, argv, &fr->own, rest, &n);
+	memset(x, 0, sizeof(*x));
+	ret = take_own(argc, argv, opts, x, rest, &n);
 	if (!ret)
 		ret = nvme_parse(n, rest, &fr->o);
 	free(rest);

@@ -5,12 +5,12 @@
  */
 #include <err.h>
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hugebuf.h"
 #include "names.h"
@@ -46,7 +46,7 @@ const char *const nvme_buffers_names[NVME_BUF_COUNT] = {
 #define QUICK_TIME	2.0
 #define QUICK_RAMP	0.5
 
-static const char usage[] =
+static const char head[] =
 "usage: dmabench nvme [options] DEVICE\n"
 "\n"
 "Drive an NVMe namespace with io_uring from one thread pinned to one CPU,\n"
@@ -71,96 +71,16 @@ static const char usage[] =
 "saying how to make it run.  The run directory is the last line printed.\n"
 "A figure with too little under it is left empty, the note saying why:\n"
 "p50 needs 20 I/Os, p90 100, p99 1000, p99.9 10000; cpu_ns_per_op 100\n"
-"busy ticks of /proc/stat; dma_share 1000 non-idle kernel samples.\n"
-"\n"
-"What to run:\n"
-"  --rw LIST          randread,seqread,randwrite,seqwrite (default\n"
-"                     randread); writes need --allow-write\n"
-"  --bs LIST          bytes per I/O, 512 to 1M, whole logical blocks of the\n"
-"                     device; K and M suffixes (default " DEFAULT_BS ")\n"
-"  --qd LIST          I/Os in flight, 1 to 1024 (default " DEFAULT_QD ")\n"
-"  --batch LIST       I/Os submitted per io_uring_enter, and completions\n"
-"                     awaited before the next batch (default " DEFAULT_BATCH ");\n"
-"                     a batch over the queue depth is cut to it\n"
-"  --completion LIST  irq,poll (default both): poll makes the ring with\n"
-"                     IORING_SETUP_IOPOLL, and needs the driver's poll\n"
-"                     queues (nvme poll_queues=N)\n"
-"  --buffers LIST     normal,fixed,huge,fixed-huge (default normal,fixed):\n"
-"                     fixed are registered with the ring (READ_FIXED,\n"
-"                     WRITE_FIXED), huge are hugetlbfs pages\n"
-"  --passthru         NVMe read and write commands through the generic char\n"
-"                     device (IORING_OP_URING_CMD), not block I/O\n"
-"  --time SECONDS     measured per point (default 5)\n"
-"  --ramp SECONDS     run before measuring, per point (default 1)\n"
-"  --span BYTES       use the first BYTES of the device (default: all of\n"
-"                     it); K, M, G, T suffixes; random offsets are whole\n"
-"                     blocks of --bs within it, sequential ones wrap at it\n"
-"  --quick            randread " DEFAULT_BS ", qd " DEFAULT_QD ", batch " QUICK_BATCH ", irq,poll,\n"
-"                     normal,fixed, 2 s after 0.5 s: 8 points (options given\n"
-"                     explicitly still win)\n"
-"\n"
-"Safety:\n"
-"  --allow-write      allow randwrite and seqwrite, which destroy what the\n"
-"                     span holds.  Even then a device is refused, before it\n"
-"                     is opened for writing, if it is mounted, holds\n"
-"                     partitions, carries a filesystem, RAID, crypto or\n"
-"                     partition-table signature (libblkid), or is in use\n"
-"                     (holders, or an exclusive open fails).  Reads are\n"
-"                     always allowed: they change nothing.\n"
-"\n"
-"Where:\n"
-"  --cpu N            CPU to pin the thread to (default: the current one)\n"
-"  --path NAME        refuse to run unless the DMA path is NAME (direct,\n"
-"                     swiotlb, iommu-strict, iommu-lazy, iommu-identity,\n"
-"                     fabric-TRANSPORT, none); dmabench never changes it\n"
-"  --hugepages N      make the huge page pool N pages for the run\n"
-"                     (" HUGEBUF_POOL "), put back at exit\n"
-"\n"
-"What else to measure:\n"
-"  --no-counters      do not count kernel cycles and instructions\n"
-"  --no-sampling      do not sample kernel IPs for the DMA share\n"
-"  --perf-record      record call stacks of every CPU with perf record -a -g\n"
-"                     during each measured phase (Debian: linux-perf), kept\n"
-"                     as workload/nvme-N.perf.data and folded, one line per\n"
-"                     stack, into workload/nvme-N.folded (the row's\n"
-"                     profile); perf's own CPU time counts in the CPU\n"
-"                     figures, as the row's note says; perf takes a moment\n"
-"                     to start (about a minute in an emulated guest)\n"
-"\n"
-"Output (one of the two):\n"
-"  --into DIR         add to a run or part directory (dmabench micro's)\n"
-"  --out PARENT       make a new run directory under PARENT\n"
-"  -h, --help         this text\n";
+"busy ticks of /proc/stat; dma_share 1000 non-idle kernel samples.\n";
 
 enum {
-	OPT_RW = 256, OPT_BS, OPT_QD, OPT_BATCH, OPT_COMPLETION, OPT_BUFFERS,
-	OPT_PASSTHRU, OPT_TIME, OPT_RAMP, OPT_SPAN, OPT_QUICK, OPT_ALLOW_WRITE,
-	OPT_CPU, OPT_PATH,
-};
-
-static const struct option options[] = {
-	{ "rw",			required_argument, NULL, OPT_RW },
-	{ "bs",			required_argument, NULL, OPT_BS },
-	{ "qd",			required_argument, NULL, OPT_QD },
-	{ "batch",		required_argument, NULL, OPT_BATCH },
-	{ "completion",		required_argument, NULL, OPT_COMPLETION },
-	{ "buffers",		required_argument, NULL, OPT_BUFFERS },
-	{ "passthru",		no_argument,	   NULL, OPT_PASSTHRU },
-	{ "time",		required_argument, NULL, OPT_TIME },
-	{ "ramp",		required_argument, NULL, OPT_RAMP },
-	{ "span",		required_argument, NULL, OPT_SPAN },
-	{ "quick",		no_argument,	   NULL, OPT_QUICK },
-	{ "allow-write",	no_argument,	   NULL, OPT_ALLOW_WRITE },
-	{ "cpu",		required_argument, NULL, OPT_CPU },
-	{ "path",		required_argument, NULL, OPT_PATH },
-	WL_OPTIONS,
-	{ "help",		no_argument,	   NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	OPT_RW, OPT_BS, OPT_QD, OPT_BATCH, OPT_COMPLETION, OPT_BUFFERS,
+	OPT_TIME, OPT_RAMP, OPT_SPAN, OPT_CPU, OPT_PATH,
 };
 
 /* Which options were given, so that --quick only fills in the rest. */
 struct given {
-	bool rw, bs, qd, batch, completion, buffers, time, ramp, quick;
+	bool rw, bs, qd, batch, completion, buffers, time, ramp;
 };
 
 struct parsing {
@@ -277,9 +197,6 @@ static int one_opt(void *ctx, int c, char *arg)
 		g->buffers = true;
 		return opt_names("buffers", arg, nvme_buffers_names,
 				 NVME_BUF_COUNT, &o->buffers);
-	case OPT_PASSTHRU:
-		o->passthru = true;
-		return 0;
 	case OPT_TIME:
 		g->time = true;
 		return seconds_opt("time", arg, 0.1, 3600, &o->seconds);
@@ -288,12 +205,6 @@ static int one_opt(void *ctx, int c, char *arg)
 		return seconds_opt("ramp", arg, 0, 600, &o->ramp);
 	case OPT_SPAN:
 		return span_opt(o, arg);
-	case OPT_QUICK:
-		g->quick = true;
-		return 0;
-	case OPT_ALLOW_WRITE:
-		o->allow_write = true;
-		return 0;
 	case OPT_CPU:
 		if (opt_uint("cpu", arg, 0, CPU_SETSIZE - 1, &v))
 			return -1;
@@ -302,10 +213,10 @@ static int one_opt(void *ctx, int c, char *arg)
 	case OPT_PATH:
 		return path_opt(o, arg);
 	}
-	return wl_opt(&o->wl, c, arg);
+	return -1;
 }
 
-static void defaults(struct nvme_opts *o, const struct given *g)
+static void defaults(struct nvme_opts *o, const struct given *g, bool quick)
 {
 	if (!g->rw)
 		o->rw = 1U << NVME_RANDREAD;
@@ -315,16 +226,16 @@ static void defaults(struct nvme_opts *o, const struct given *g)
 		opt_uint_list("qd", DEFAULT_QD, NVME_MAX_QD, o->qd,
 			      NVME_MAX_LIST, &o->nqd);
 	if (!g->batch)
-		opt_uint_list("batch", g->quick ? QUICK_BATCH : DEFAULT_BATCH,
+		opt_uint_list("batch", quick ? QUICK_BATCH : DEFAULT_BATCH,
 			      NVME_MAX_QD, o->batch, NVME_MAX_LIST, &o->nbatch);
 	if (!g->completion)
 		o->completion = (1U << NVME_COMPLETION_COUNT) - 1;
 	if (!g->buffers)
 		o->buffers = (1U << NVME_BUF_NORMAL) | (1U << NVME_BUF_FIXED);
 	if (!g->time)
-		o->seconds = g->quick ? QUICK_TIME : DEFAULT_TIME;
+		o->seconds = quick ? QUICK_TIME : DEFAULT_TIME;
 	if (!g->ramp)
-		o->ramp = g->quick ? QUICK_RAMP : DEFAULT_RAMP;
+		o->ramp = quick ? QUICK_RAMP : DEFAULT_RAMP;
 }
 
 /* What only the options together can say is wrong. */
@@ -350,15 +261,58 @@ static int check_opts(const struct nvme_opts *o)
 	return 0;
 }
 
+/* An option of nvme's table that one_opt() stores. */
+#define NVME_OPT(n, a, k, h)	OPT_FN(n, a, one_opt, &p, k, h)
+
 int nvme_parse(int argc, char **argv, struct nvme_opts *o)
 {
 	struct parsing p = { .o = o };
+	bool quick = false;
+	const struct opt opts[] = {
+		OPT_HEAD("What to run:"),
+		NVME_OPT("rw", "LIST", OPT_RW,
+			 "randread,seqread,randwrite,seqwrite (default randread); writes need --allow-write"),
+		NVME_OPT("bs", "LIST", OPT_BS,
+			 "bytes per I/O, 512 to 1M, whole logical blocks of the device; K and M suffixes (default " DEFAULT_BS ")"),
+		NVME_OPT("qd", "LIST", OPT_QD,
+			 "I/Os in flight, 1 to 1024 (default " DEFAULT_QD ")"),
+		NVME_OPT("batch", "LIST", OPT_BATCH,
+			 "I/Os submitted per io_uring_enter, and completions awaited before the next batch (default " DEFAULT_BATCH "); a batch over the queue depth is cut to it"),
+		NVME_OPT("completion", "LIST", OPT_COMPLETION,
+			 "irq,poll (default both): poll makes the ring with IORING_SETUP_IOPOLL, and needs the driver's poll queues (nvme poll_queues=N)"),
+		NVME_OPT("buffers", "LIST", OPT_BUFFERS,
+			 "normal,fixed,huge,fixed-huge (default normal,fixed): fixed are registered with the ring (READ_FIXED, WRITE_FIXED), huge are hugetlbfs pages"),
+		OPT_FLAG("passthru", &o->passthru,
+			 "NVMe read and write commands through the generic char device (IORING_OP_URING_CMD), not block I/O"),
+		NVME_OPT("time", "SECONDS", OPT_TIME,
+			 "measured per point (default 5)"),
+		NVME_OPT("ramp", "SECONDS", OPT_RAMP,
+			 "run before measuring, per point (default 1)"),
+		NVME_OPT("span", "BYTES", OPT_SPAN,
+			 "use the first BYTES of the device (default: all of it); K, M, G, T suffixes; random offsets are whole blocks of --bs within it, sequential ones wrap at it"),
+		OPT_FLAG("quick", &quick,
+			 "randread " DEFAULT_BS ", qd " DEFAULT_QD ", batch " QUICK_BATCH ", irq,poll, normal,fixed, 2 s after 0.5 s: 8 points (options given explicitly still win)"),
+		OPT_HEAD("Safety:"),
+		OPT_FLAG("allow-write", &o->allow_write,
+			 "allow randwrite and seqwrite, which destroy what the span holds.  Even then a device is refused, before it is opened for writing, if it is mounted, holds partitions, carries a filesystem, RAID, crypto or partition-table signature (libblkid), or is in use (holders, or an exclusive open fails).  Reads are always allowed: they change nothing."),
+		OPT_HEAD("Where:"),
+		NVME_OPT("cpu", "N", OPT_CPU,
+			 "CPU to pin the thread to (default: the current one)"),
+		NVME_OPT("path", "NAME", OPT_PATH,
+			 "refuse to run unless the DMA path is NAME (direct, swiotlb, iommu-strict, iommu-lazy, iommu-identity, fabric-TRANSPORT, none); dmabench never changes it"),
+		WL_OPT_HUGEPAGES(&o->wl),
+		OPT_HEAD("What else to measure:"),
+		WL_OPT_MEASURE(&o->wl, "nvme"),
+		OPT_HEAD("Output (one of the two):"),
+		WL_OPT_OUTPUT(&o->wl),
+		OPT_END
+	};
 	int ret;
 
 	memset(o, 0, sizeof(*o));
 	o->cpu = -1;
 	wl_opts_init(&o->wl);
-	ret = opt_read(argc, argv, "nvme", usage, options, one_opt, &p);
+	ret = opt_parse(stdout, argc, argv, "nvme", opts, head, "");
 	if (ret)
 		return ret;
 	if (optind < argc)
@@ -368,7 +322,7 @@ int nvme_parse(int argc, char **argv, struct nvme_opts *o)
 		      argv[optind], o->device);
 		return -1;
 	}
-	defaults(o, &p.g);
+	defaults(o, &p.g, quick);
 	return check_opts(o);
 }
 

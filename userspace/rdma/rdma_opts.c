@@ -6,11 +6,11 @@
 #include <arpa/inet.h>
 #include <err.h>
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parse.h"
 #include "rdma.h"
@@ -44,7 +44,7 @@ static const char *const odp_workloads[RDMA_ODP_COUNT] = {
 	[RDMA_ODP_FAULT] = "rdma-odp-fault",
 };
 
-static const char usage[] =
+static const char head[] =
 "usage: dmabench rdma [options]\n"
 "\n"
 "Time what RDMA pays for DMA mapping: memory registration, on-demand\n"
@@ -60,64 +60,9 @@ static const char usage[] =
 "\n"
 "Soft RDMA (rxe, siw) copies with the CPU and maps nothing through the\n"
 "DMA API: its rows have path soft-rdma and say that their DMA share is\n"
-"not representative of an RDMA NIC.\n"
-"\n"
-"What to time:\n"
-"  --test LIST       reg,odp,write,send (default: all)\n"
-"                    reg    ibv_reg_mr, then ibv_dereg_mr, of one buffer,\n"
-"                           timed apart: rows rdma-reg and rdma-dereg\n"
-"                    odp    an on-demand-paging MR over the buffer, its\n"
-"                           device mapping dropped before each operation\n"
-"                           (mprotect round trip; the pages stay resident):\n"
-"                           rdma-odp-prefetch, rdma-odp-prefetch-write:\n"
-"                           ibv_advise_mr(PREFETCH or PREFETCH_WRITE, FLUSH)\n"
-"                           of the whole region; rdma-odp-fault: RDMA\n"
-"                           WRITEs from a pinned MR fill the region and the\n"
-"                           device faults its pages in (the note gives the\n"
-"                           same into a pinned MR)\n"
-"                    write  RDMA WRITE from one queue pair to the other\n"
-"                    send   SEND to receives posted by the other\n"
-"  --size LIST       bytes per registration and ODP region, with K, M or\n"
-"                    G (default " DEFAULT_SIZES ")\n"
-"  --msg-size LIST   bytes per message of write and send\n"
-"                    (default " DEFAULT_MSG_SIZES ")\n"
-"  --qd LIST         messages in flight (default " DEFAULT_QDS ")\n"
-"  --buffers LIST    normal (4 KiB pages), huge (hugetlb pages: see\n"
-"                    /proc/sys/vm/nr_hugepages) (default normal,huge)\n"
-"  --reg-per-io      run each write and send point a second time,\n"
-"                    registering each message's buffer before posting it\n"
-"                    and deregistering it after its completion (variant\n"
-"                    reg-per-io: the pattern of storage targets)\n"
-"  --hugepages N     make the huge page pool N pages for the run\n"
-"                    (" HUGEBUF_POOL "), put back at exit\n"
-"  --time S          seconds per point (default 2)\n"
-"  --count N         timed operations per point, instead of --time\n"
-"  --quick           sizes " QUICK_SIZES ", msg-size " QUICK_MSG_SIZES ", qd " QUICK_QDS
-", 0.5 s per\n"
-"                    point (options given explicitly still win)\n"
-"  --no-counters     do not count kernel cycles and instructions\n"
-"  --no-sampling     do not sample for the DMA share\n"
-"  --perf-record     record call stacks of every CPU with perf record -a -g\n"
-"                    during each timed phase (Debian: linux-perf), kept as\n"
-"                    workload/rdma-N.perf.data and folded, one line per\n"
-"                    stack, into workload/rdma-N.folded (the row's profile,\n"
-"                    instead of rdma-N.json); perf's own CPU time counts in\n"
-"                    the CPU figures, as the row's note says\n"
-"\n"
-"Where:\n"
-"  --dev NAME        the RDMA device (default: the first, by name)\n"
-"  --addr IP         the device and port that own this IPv4 address,\n"
-"                    found through librdmacm\n"
-"  --port N          the device's port (default 1)\n"
-"  --gid-index N     the GID the queue pairs use on RoCE (default: the\n"
-"                    first RoCE v2 GID with an IPv4 address)\n"
-"  --list            list the RDMA devices, what they are and offer; exit\n"
-"\n"
-"Output (one of the two, unless --list):\n"
-"  --into DIR        add the rows to a run or part directory (dmabench\n"
-"                    micro's)\n"
-"  --out PARENT      make a new run directory under PARENT\n"
-"  -h, --help        this text\n"
+"not representative of an RDMA NIC.\n";
+
+static const char tail[] =
 "\n"
 "Figures: rate is operations per second over the point (rdma-reg and\n"
 "rdma-dereg: register-deregister pairs), mib_s the bytes they cover;\n"
@@ -134,34 +79,13 @@ static const char usage[] =
 "100 busy ticks of /proc/stat; dma_share 1000 non-idle kernel samples.\n";
 
 enum {
-	OPT_TEST = 256, OPT_SIZE, OPT_MSG_SIZE, OPT_QD, OPT_BUFFERS,
-	OPT_REG_PER_IO, OPT_TIME, OPT_COUNT, OPT_QUICK, OPT_DEV, OPT_ADDR,
-	OPT_PORT, OPT_GID_INDEX, OPT_LIST,
-};
-
-static const struct option options[] = {
-	{ "test",		required_argument, NULL, OPT_TEST },
-	{ "size",		required_argument, NULL, OPT_SIZE },
-	{ "msg-size",		required_argument, NULL, OPT_MSG_SIZE },
-	{ "qd",			required_argument, NULL, OPT_QD },
-	{ "buffers",		required_argument, NULL, OPT_BUFFERS },
-	{ "reg-per-io",		no_argument,	   NULL, OPT_REG_PER_IO },
-	{ "time",		required_argument, NULL, OPT_TIME },
-	{ "count",		required_argument, NULL, OPT_COUNT },
-	{ "quick",		no_argument,	   NULL, OPT_QUICK },
-	{ "dev",		required_argument, NULL, OPT_DEV },
-	{ "addr",		required_argument, NULL, OPT_ADDR },
-	{ "port",		required_argument, NULL, OPT_PORT },
-	{ "gid-index",		required_argument, NULL, OPT_GID_INDEX },
-	{ "list",		no_argument,	   NULL, OPT_LIST },
-	WL_OPTIONS,
-	{ "help",		no_argument,	   NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	OPT_TEST, OPT_SIZE, OPT_MSG_SIZE, OPT_QD, OPT_BUFFERS, OPT_TIME,
+	OPT_COUNT, OPT_DEV, OPT_ADDR, OPT_PORT, OPT_GID_INDEX,
 };
 
 /* Which options were given, so that --quick only fills in the rest. */
 struct given {
-	bool sizes, msg_sizes, qds, time, quick;
+	bool sizes, msg_sizes, qds, time;
 };
 
 struct parsing {
@@ -234,11 +158,8 @@ static int where_opt(struct rdma_opts *o, int c, const char *arg)
 			return -1;
 		o->gid_index = v;
 		return 0;
-	case OPT_LIST:
-		o->list = true;
-		return 0;
 	}
-	return wl_opt(&o->wl, c, arg);
+	return -1;
 }
 
 static int one_opt(void *ctx, int c, char *arg)
@@ -264,54 +185,102 @@ static int one_opt(void *ctx, int c, char *arg)
 	case OPT_BUFFERS:
 		return opt_names("buffers", arg, rdma_buffer_names,
 				 RDMA_B_COUNT, &o->buffers);
-	case OPT_REG_PER_IO:
-		o->reg_per_io = true;
-		return 0;
 	case OPT_TIME:
 		g->time = true;
 		return time_opt(o, arg);
 	case OPT_COUNT:
 		return opt_uint("count", arg, 1, MAX_COUNT, &o->count);
-	case OPT_QUICK:
-		g->quick = true;
-		return 0;
 	}
 	return where_opt(o, c, arg);
 }
 
-static void defaults(struct rdma_opts *o, const struct given *g)
+static void defaults(struct rdma_opts *o, const struct given *g, bool quick)
 {
 	char err[160];
 
 	if (!g->sizes)
-		parse_size_list(g->quick ? QUICK_SIZES : DEFAULT_SIZES,
+		parse_size_list(quick ? QUICK_SIZES : DEFAULT_SIZES,
 				RDMA_MAX_SIZE, o->sizes, RDMA_MAX_SIZES,
 				&o->nsizes, err, sizeof(err));
 	if (!g->msg_sizes)
-		parse_size_list(g->quick ? QUICK_MSG_SIZES : DEFAULT_MSG_SIZES,
+		parse_size_list(quick ? QUICK_MSG_SIZES : DEFAULT_MSG_SIZES,
 				RDMA_MAX_SIZE, o->msg_sizes, RDMA_MAX_SIZES,
 				&o->nmsg_sizes, err, sizeof(err));
 	if (!g->qds)
-		qd_opt(o, g->quick ? QUICK_QDS : DEFAULT_QDS);
+		qd_opt(o, quick ? QUICK_QDS : DEFAULT_QDS);
 	if (!g->time)
-		o->seconds = g->quick ? QUICK_SECONDS : DEFAULT_SECONDS;
+		o->seconds = quick ? QUICK_SECONDS : DEFAULT_SECONDS;
 	if (!o->tests)
 		o->tests = (1U << RDMA_T_COUNT) - 1;
 	if (!o->buffers)
 		o->buffers = (1U << RDMA_B_COUNT) - 1;
 }
 
+/* An option of rdma's table that one_opt() stores. */
+#define RDMA_OPT(n, a, k, h)	OPT_FN(n, a, one_opt, &p, k, h)
+
 /* 0: run; 1: help shown; -1: bad options, said why. */
 int rdma_parse(int argc, char **argv, struct rdma_opts *o)
 {
 	struct parsing p = { .o = o };
+	bool quick = false;
+	const struct opt opts[] = {
+		OPT_HEAD("What to time:"),
+		RDMA_OPT("test", "LIST", OPT_TEST,
+			 "reg,odp,write,send (default: all)\n"
+			 "reg    ibv_reg_mr, then ibv_dereg_mr, of one buffer,\n"
+			 "       timed apart: rows rdma-reg and rdma-dereg\n"
+			 "odp    an on-demand-paging MR over the buffer, its\n"
+			 "       device mapping dropped before each operation\n"
+			 "       (mprotect round trip; the pages stay resident):\n"
+			 "       rdma-odp-prefetch, rdma-odp-prefetch-write:\n"
+			 "       ibv_advise_mr(PREFETCH or PREFETCH_WRITE, FLUSH)\n"
+			 "       of the whole region; rdma-odp-fault: RDMA\n"
+			 "       WRITEs from a pinned MR fill the region and the\n"
+			 "       device faults its pages in (the note gives the\n"
+			 "       same into a pinned MR)\n"
+			 "write  RDMA WRITE from one queue pair to the other\n"
+			 "send   SEND to receives posted by the other"),
+		RDMA_OPT("size", "LIST", OPT_SIZE,
+			 "bytes per registration and ODP region, with K, M or G (default " DEFAULT_SIZES ")"),
+		RDMA_OPT("msg-size", "LIST", OPT_MSG_SIZE,
+			 "bytes per message of write and send (default " DEFAULT_MSG_SIZES ")"),
+		RDMA_OPT("qd", "LIST", OPT_QD,
+			 "messages in flight (default " DEFAULT_QDS ")"),
+		RDMA_OPT("buffers", "LIST", OPT_BUFFERS,
+			 "normal (4 KiB pages), huge (hugetlb pages: see /proc/sys/vm/nr_hugepages) (default normal,huge)"),
+		OPT_FLAG("reg-per-io", &o->reg_per_io,
+			 "run each write and send point a second time, registering each message's buffer before posting it and deregistering it after its completion (variant reg-per-io: the pattern of storage targets)"),
+		WL_OPT_HUGEPAGES(&o->wl),
+		RDMA_OPT("time", "S", OPT_TIME,
+			 "seconds per point (default 2)"),
+		RDMA_OPT("count", "N", OPT_COUNT,
+			 "timed operations per point, instead of --time"),
+		OPT_FLAG("quick", &quick,
+			 "sizes " QUICK_SIZES ", msg-size " QUICK_MSG_SIZES ", qd " QUICK_QDS ", 0.5 s per point (options given explicitly still win)"),
+		WL_OPT_MEASURE(&o->wl, "rdma"),
+		OPT_HEAD("Where:"),
+		RDMA_OPT("dev", "NAME", OPT_DEV,
+			 "the RDMA device (default: the first, by name)"),
+		RDMA_OPT("addr", "IP", OPT_ADDR,
+			 "the device and port that own this IPv4 address, found through librdmacm"),
+		RDMA_OPT("port", "N", OPT_PORT,
+			 "the device's port (default 1)"),
+		RDMA_OPT("gid-index", "N", OPT_GID_INDEX,
+			 "the GID the queue pairs use on RoCE (default: the first RoCE v2 GID with an IPv4 address)"),
+		OPT_FLAG("list", &o->list,
+			 "list the RDMA devices, what they are and offer; exit"),
+		OPT_HEAD("Output (one of the two, unless --list):"),
+		WL_OPT_OUTPUT(&o->wl),
+		OPT_END
+	};
 	int ret;
 
 	memset(o, 0, sizeof(*o));
 	o->port = 1;
 	o->gid_index = -1;
 	wl_opts_init(&o->wl);
-	ret = opt_read(argc, argv, "rdma", usage, options, one_opt, &p);
+	ret = opt_parse(stdout, argc, argv, "rdma", opts, head, tail);
 	if (ret)
 		return ret;
 	if (optind < argc) {
@@ -326,7 +295,7 @@ int rdma_parse(int argc, char **argv, struct rdma_opts *o)
 		warnx("--time and --count exclude each other: a point runs for a time or a count");
 		return -1;
 	}
-	defaults(o, &p.g);
+	defaults(o, &p.g, quick);
 	return 0;
 }
 

@@ -297,33 +297,15 @@ void wl_opts_init(struct wl_opts *w)
 	w->sysprof.sampling = true;
 }
 
-int wl_opt(struct wl_opts *w, int c, const char *arg)
+int wl_hugepages(void *w, int key, char *arg)
 {
 	uint64_t v;
 
-	switch (c) {
-	case WL_OPT_INTO:
-		w->into = arg;
-		return 0;
-	case WL_OPT_OUT:
-		w->out = arg;
-		return 0;
-	case WL_OPT_HUGEPAGES:
-		if (opt_uint("hugepages", arg, 0, 1UL << 20, &v))
-			return -1;
-		w->hugepages = v;
-		return 0;
-	case WL_OPT_NO_COUNTERS:
-		w->sysprof.counters = false;
-		return 0;
-	case WL_OPT_NO_SAMPLING:
-		w->sysprof.sampling = false;
-		return 0;
-	case WL_OPT_PERF_RECORD:
-		w->perf_record = true;
-		return 0;
-	}
-	return -1;
+	(void)key;
+	if (opt_uint("hugepages", arg, 0, 1UL << 20, &v))
+		return -1;
+	((struct wl_opts *)w)->hugepages = v;
+	return 0;
 }
 
 int wl_out_check(const char *into, const char *out)

@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hugebuf.h"
+#include "parse.h"
 #include "results.h"
 #include "sysprof.h"
 
@@ -122,24 +124,40 @@ struct wl_opts {
 	bool perf_record;		/* --perf-record: perf record -a -g */
 };
 
-enum {
-	WL_OPT_INTO = 1000, WL_OPT_OUT, WL_OPT_HUGEPAGES, WL_OPT_NO_COUNTERS,
-	WL_OPT_NO_SAMPLING, WL_OPT_PERF_RECORD,
-};
-
-/* Their entries of a getopt_long() table. */
-#define WL_OPTIONS \
-	{ "into",	 required_argument, NULL, WL_OPT_INTO }, \
-	{ "out",	 required_argument, NULL, WL_OPT_OUT }, \
-	{ "hugepages",	 required_argument, NULL, WL_OPT_HUGEPAGES }, \
-	{ "no-counters", no_argument,	    NULL, WL_OPT_NO_COUNTERS }, \
-	{ "no-sampling", no_argument,	    NULL, WL_OPT_NO_SAMPLING }, \
-	{ "perf-record", no_argument,	    NULL, WL_OPT_PERF_RECORD }
+/*
+ * Their entries of a command's option table (parse.h), w the command's
+ * struct wl_opts; tool names the point files ("nvme": nvme-N.json).
+ */
+#define WL_OPT_HUGEPAGES(w) \
+	OPT_FN("hugepages", "N", wl_hugepages, (w), 0, \
+	       "make the huge page pool N pages for the run (" HUGEBUF_POOL \
+	       "), put back at exit")
+#define WL_OPT_MEASURE(w, tool) \
+	OPT_UNFLAG("no-counters", &(w)->sysprof.counters, \
+		   "do not count kernel cycles and instructions"), \
+	OPT_UNFLAG("no-sampling", &(w)->sysprof.sampling, \
+		   "do not sample kernel IPs for the DMA share"), \
+	WL_OPT_PERF_RECORD(w, tool)
+#define WL_OPT_PERF_RECORD(w, tool) \
+	OPT_FLAG("perf-record", &(w)->perf_record, \
+		 "record call stacks of every CPU with perf record -a -g " \
+		 "during each measured phase (Debian: linux-perf), kept as " \
+		 "workload/" tool "-N.perf.data and folded, one line per " \
+		 "stack, into workload/" tool "-N.folded (the row's " \
+		 "profile); perf's own CPU time counts in the CPU figures, " \
+		 "as the row's note says; perf takes a moment to start " \
+		 "(about a minute in an emulated guest)")
+#define WL_OPT_OUTPUT(w) \
+	OPT_STRING("into", "DIR", &(w)->into, \
+		   "add the rows to a run or part directory (dmabench " \
+		   "micro's)"), \
+	OPT_STRING("out", "PARENT", &(w)->out, \
+		   "make a new run directory under PARENT")
 
 /* None given. */
 void wl_opts_init(struct wl_opts *w);
-/* Option c (a WL_OPT_*) with its value: 0, or -1 said. */
-int wl_opt(struct wl_opts *w, int c, const char *arg);
+/* --hugepages's value into w (a struct wl_opts): 0, or -1 said. */
+int wl_hugepages(void *w, int key, char *arg);
 
 /*
  * Where a workload command writes.  --into DIR adds to a run or part
