@@ -134,10 +134,8 @@ int compare_main(int argc, char **argv, FILE *out)
 		warnx("out of memory");
 		return 1;
 	}
-	ret = cmp_parse(argc, argv, &c->o);
+	ret = cmp_parse(argc, argv, &c->o, out);
 	if (ret) {
-		if (ret > 0)
-			fputs(cmp_usage, out);
 		free(c);
 		return ret > 0 ? 0 : EXIT_USAGE;
 	}

@@ -133,8 +133,7 @@ struct compare {
 };
 
 /* compare_opts.c */
-extern const char cmp_usage[];
-int cmp_parse(int argc, char **argv, struct cmp_opts *o);
+int cmp_parse(int argc, char **argv, struct cmp_opts *o, FILE *help);
 bool cmp_api_wanted(const struct cmp_opts *o, const char *api);
 
 /* compare_run.c */

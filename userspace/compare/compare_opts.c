@@ -3,17 +3,17 @@
  * dmabench compare: options.
  */
 #include <err.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compare.h"
 #include "names.h"
 #include "parse.h"
 #include "util.h"
 
-const char cmp_usage[] =
+static const char head[] =
 "usage: dmabench compare [options] RUN_A RUN_B\n"
 "       dmabench compare [options] --within RUN --a API --b API\n"
 "\n"
@@ -53,59 +53,18 @@ const char cmp_usage[] =
 "follow in the text and md reports: per point and metric both sides'\n"
 "figures and the change, without interval (a workload run gives one\n"
 "figure per point).\n"
-"\n"
-"  --within RUN      compare two apis of RUN (or RUN1,RUN2,...)\n"
-"  --a API, --b API  with --within: the api of A and of B\n"
-"  --op LIST         map,unmap,pair (default: all)\n"
-"  --path LIST       only these paths\n"
-"  --api LIST        only these apis (comparing runs); any api name a run\n"
-"                    holds (page, phys, phys_page, ...)\n"
-"  --format FMT      text (default: plain ASCII, under 80 columns, for a\n"
-"                    mail), csv or md (a Markdown table)\n"
-"  --bootstrap N     resamples for the interval (default 2000, at least 100)\n"
-"  --seed N          of the resampling (default 1): same seed, same output\n"
-"  --threshold PCT   smallest change called faster or slower (default 1)\n"
-"  --alpha P         significance level after correction (default 0.05)\n"
-"  --cross           compare runs that differ in unit, emulation, clock\n"
-"                    source or architecture (x86_64, aarch64) anyway,\n"
-"                    points matched whatever their unit, under a warning\n"
-"  --workloads       only the workload points (the only way to get them\n"
-"                    as csv)\n"
-"  --attribution     only the attribution of the traced calls (the only\n"
-"                    way to get it as csv); both sides need a trace.csv\n"
-"  --summary         only the summary (text, csv or md)\n"
-"  --no-attribution  the text or md report without the attribution\n"
+"\n";
+
+static const char tail[] =
 "\n"
 "Runs of several machines (host name and CPU model in meta.json) on a\n"
 "side are compared machine by machine, each its A runs against its B\n"
 "runs, and reported as one line per machine and path (op pair unless\n"
-"--op says otherwise).\n""  -h, --help        this text\n";
+"--op says otherwise).\n";
 
 enum {
-	OPT_WITHIN = 256, OPT_A, OPT_B, OPT_OP, OPT_PATH, OPT_API, OPT_FORMAT,
-	OPT_BOOTSTRAP, OPT_SEED, OPT_THRESHOLD, OPT_ALPHA, OPT_CROSS,
-	OPT_WORKLOADS, OPT_ATTRIBUTION, OPT_SUMMARY, OPT_NO_ATTRIBUTION,
-};
-
-static const struct option options[] = {
-	{ "within",	required_argument, NULL, OPT_WITHIN },
-	{ "a",		required_argument, NULL, OPT_A },
-	{ "b",		required_argument, NULL, OPT_B },
-	{ "op",		required_argument, NULL, OPT_OP },
-	{ "path",	required_argument, NULL, OPT_PATH },
-	{ "api",	required_argument, NULL, OPT_API },
-	{ "format",	required_argument, NULL, OPT_FORMAT },
-	{ "bootstrap",	required_argument, NULL, OPT_BOOTSTRAP },
-	{ "seed",	required_argument, NULL, OPT_SEED },
-	{ "threshold",	required_argument, NULL, OPT_THRESHOLD },
-	{ "alpha",	required_argument, NULL, OPT_ALPHA },
-	{ "cross",	no_argument,	   NULL, OPT_CROSS },
-	{ "workloads",	no_argument,	   NULL, OPT_WORKLOADS },
-	{ "attribution", no_argument,	   NULL, OPT_ATTRIBUTION },
-	{ "summary",	no_argument,	   NULL, OPT_SUMMARY },
-	{ "no-attribution", no_argument,   NULL, OPT_NO_ATTRIBUTION },
-	{ "help",	no_argument,	   NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	OPT_WITHIN, OPT_A, OPT_B, OPT_OP, OPT_PATH, OPT_API, OPT_FORMAT,
+	OPT_BOOTSTRAP, OPT_SEED, OPT_THRESHOLD, OPT_ALPHA,
 };
 
 /*
@@ -201,8 +160,9 @@ static int format_opt(const char *arg, enum cmp_format *f)
 	return -1;
 }
 
-static int one_opt(int c, const char *arg, struct cmp_opts *o)
+static int one_opt(void *ctx, int c, char *arg)
 {
+	struct cmp_opts *o = ctx;
 	uint64_t v;
 	double pct;
 
@@ -242,21 +202,6 @@ static int one_opt(int c, const char *arg, struct cmp_opts *o)
 		return 0;
 	case OPT_ALPHA:
 		return real_opt("alpha", arg, 0, 1, &o->alpha);
-	case OPT_CROSS:
-		o->cross = true;
-		return 0;
-	case OPT_WORKLOADS:
-		o->workloads = true;
-		return 0;
-	case OPT_ATTRIBUTION:
-		o->attribution = true;
-		return 0;
-	case OPT_SUMMARY:
-		o->summary = true;
-		return 0;
-	case OPT_NO_ATTRIBUTION:
-		o->no_attribution = true;
-		return 0;
 	}
 	return -1;
 }
@@ -306,34 +251,55 @@ static int check_opts(struct cmp_opts *o, int npos)
 	return 0;
 }
 
+#define CMP_OPT(n, a, k, h)	OPT_FN(n, a, one_opt, o, k, h)
+
 /*
- * Fill o from argv; returns 0 to go on, 1 for --help (cmp_usage), -1 on
- * an error (already reported).
+ * Fill o from argv; returns 0 to go on, 1 for --help (printed to help),
+ * -1 on an error (already reported).
  */
-int cmp_parse(int argc, char **argv, struct cmp_opts *o)
+int cmp_parse(int argc, char **argv, struct cmp_opts *o, FILE *help)
 {
-	int c;
+	const struct opt opts[] = {
+		CMP_OPT("within", "RUN", OPT_WITHIN,
+			"compare two apis of RUN (or RUN1,RUN2,...)"),
+		CMP_OPT("a", "API", OPT_A, "with --within: the api of A"),
+		CMP_OPT("b", "API", OPT_B, "with --within: the api of B"),
+		CMP_OPT("op", "LIST", OPT_OP, "map,unmap,pair (default: all)"),
+		CMP_OPT("path", "LIST", OPT_PATH, "only these paths"),
+		CMP_OPT("api", "LIST", OPT_API,
+			"only these apis (comparing runs); any api name a run holds (page, phys, phys_page, ...)"),
+		CMP_OPT("format", "FMT", OPT_FORMAT,
+			"text (default: plain ASCII, under 80 columns, for a mail), csv or md (a Markdown table)"),
+		CMP_OPT("bootstrap", "N", OPT_BOOTSTRAP,
+			"resamples for the interval (default 2000, at least 100)"),
+		CMP_OPT("seed", "N", OPT_SEED,
+			"of the resampling (default 1): same seed, same output"),
+		CMP_OPT("threshold", "PCT", OPT_THRESHOLD,
+			"smallest change called faster or slower (default 1)"),
+		CMP_OPT("alpha", "P", OPT_ALPHA,
+			"significance level after correction (default 0.05)"),
+		OPT_FLAG("cross", &o->cross,
+			 "compare runs that differ in unit, emulation, clock source or architecture (x86_64, aarch64) anyway, points matched whatever their unit, under a warning"),
+		OPT_FLAG("workloads", &o->workloads,
+			 "only the workload points (the only way to get them as csv)"),
+		OPT_FLAG("attribution", &o->attribution,
+			 "only the attribution of the traced calls (the only way to get it as csv); both sides need a trace.csv"),
+		OPT_FLAG("summary", &o->summary,
+			 "only the summary (text, csv or md)"),
+		OPT_FLAG("no-attribution", &o->no_attribution,
+			 "the text or md report without the attribution"),
+		OPT_END
+	};
+	int ret;
 
 	memset(o, 0, sizeof(*o));
 	o->reps = 2000;
 	o->seed = 1;
 	o->threshold = 0.01;
 	o->alpha = 0.05;
-	opterr = 0;
-	optind = 0;	/* GNU: start afresh; the tests call us again */
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			return 1;
-		case ':':
-		case '?':
-			opt_complain(c, argv, options, "compare");
-			return -1;
-		default:
-			if (one_opt(c, optarg, o))
-				return -1;
-		}
-	}
+	ret = opt_parse(help, argc, argv, "compare", opts, head, tail);
+	if (ret)
+		return ret;
 	if (check_opts(o, argc - optind))
 		return -1;
 	if (!o->within) {

@@ -368,8 +368,13 @@ int opt_sizes(const char *name, const char *arg, uint64_t limit,
 	return -1;
 }
 
-void opt_complain(int c, char **argv, const struct option *options,
-		  const char *cmd)
+/*
+ * Say what is wrong with the option getopt_long() just refused (c is ':'
+ * or '?'): naming it as given, a short one by its letter wherever it sits
+ * in a cluster, and a long one given a value it does not take as such.
+ */
+static void opt_complain(int c, char **argv, const struct option *options,
+			 const char *cmd)
 {
 	const char *arg = argv[optind - 1], *eq;
 	size_t len;
@@ -400,36 +405,6 @@ void opt_complain(int c, char **argv, const struct option *options,
 		      cmd);
 	else
 		warnx("unknown option '%s' (see dmabench %s --help)", arg, cmd);
-}
-
-int opt_read(int argc, char **argv, const char *cmd, const char *usage,
-	     const struct option *options,
-	     int (*one)(void *ctx, int c, char *arg), void *ctx)
-{
-	return opt_read_to(stdout, argc, argv, cmd, usage, options, one, ctx);
-}
-
-int opt_read_to(FILE *help, int argc, char **argv, const char *cmd,
-		const char *usage, const struct option *options,
-		int (*one)(void *ctx, int c, char *arg), void *ctx)
-{
-	int c;
-
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(usage, help);
-			return 1;
-		}
-		if (c == ':' || c == '?') {
-			opt_complain(c, argv, options, cmd);
-			return -1;
-		}
-		if (one(ctx, c, optarg))
-			return -1;
-	}
-	return 0;
 }
 
 /* The width of --help's lines, and where an option's help may begin. */

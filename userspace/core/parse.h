@@ -47,30 +47,6 @@ int opt_names(const char *name, const char *arg, const char *const *names,
 /* A comma list of sizes up to limit, sorted, duplicates dropped. */
 int opt_sizes(const char *name, const char *arg, uint64_t limit,
 	      uint64_t *sizes, size_t max, size_t *n);
-struct option;
-
-/*
- * Read the options of dmabench cmd with getopt_long(): -h or --help
- * prints usage and gives 1; an unknown option, or one without its value,
- * is said and gives -1, as does one that one() refuses (non-zero); every
- * other option goes to one(ctx, its val, its value).  0 once all are
- * read, optind being the first operand.
- */
-/*
- * Say what is wrong with the option getopt_long() just refused (c is ':'
- * or '?'): naming it as given, a short one by its letter wherever it sits
- * in a cluster, and a long one given a value it does not take as such.
- */
-void opt_complain(int c, char **argv, const struct option *options,
-		  const char *cmd);
-int opt_read(int argc, char **argv, const char *cmd, const char *usage,
-	     const struct option *options,
-	     int (*one)(void *ctx, int c, char *arg), void *ctx);
-/* opt_read(), with --help printed to help rather than stdout. */
-int opt_read_to(FILE *help, int argc, char **argv, const char *cmd,
-		const char *usage, const struct option *options,
-		int (*one)(void *ctx, int c, char *arg), void *ctx);
-
 /*
  * A command's options: one table, each entry naming an option once.
  * getopt_long()'s table and the options part of --help are made from

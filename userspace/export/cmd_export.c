@@ -4,16 +4,16 @@
  */
 #include <err.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "parse.h"
 #include "export.h"
 
-static const char usage[] =
+static const char head[] =
 "usage: dmabench export --format lkp|kcidb|lava [options] RUN\n"
 "\n"
 "Write the figures of the run directory RUN (summary.csv, workload.csv)\n"
@@ -41,37 +41,10 @@ static const char usage[] =
 "run.  A figure the run lacks is left out, never written as zero; a\n"
 "point whose status is not ok has no figures (lava: --result skip for\n"
 "unsupported and refused, fail otherwise; kcidb: SKIP or ERROR).\n"
-"\n"
-"  --format FMT     lkp, kcidb or lava (required)\n"
-"  --micro          only the microbenchmark's points (summary.csv)\n"
-"  --workloads      only the workload points (workload.csv)\n"
-"  --prefix NAME    put NAME. before every name (default: none for lkp and\n"
-"                   lava, whose engines add the suite's name; 'dmabench'\n"
-"                   for kcidb's test paths)\n"
-"  --origin NAME    kcidb: the submitting CI system, [a-z0-9_]+\n"
-"                   (default dmabench)\n"
-"  --checkout ID    kcidb: the checkout's id after 'ORIGIN:' (default\n"
-"                   RELEASE-HASH of the kernel's version string)\n"
-"  --build ID       kcidb: the build's id (default RELEASE-config-HASH)\n"
-"  --test-id ID     kcidb: tests are ORIGIN:ID.NAME (default: the run\n"
-"                   directory's name)\n"
-"  -h, --help       this text\n";
+"\n";
 
-enum { OPT_FORMAT = 256, OPT_MICRO, OPT_WORKLOADS, OPT_PREFIX, OPT_ORIGIN,
-       OPT_CHECKOUT, OPT_BUILD, OPT_TEST_ID };
-
-static const struct option options[] = {
-	{ "format",	required_argument, NULL, OPT_FORMAT },
-	{ "micro",	no_argument,	   NULL, OPT_MICRO },
-	{ "workloads",	no_argument,	   NULL, OPT_WORKLOADS },
-	{ "prefix",	required_argument, NULL, OPT_PREFIX },
-	{ "origin",	required_argument, NULL, OPT_ORIGIN },
-	{ "checkout",	required_argument, NULL, OPT_CHECKOUT },
-	{ "build",	required_argument, NULL, OPT_BUILD },
-	{ "test-id",	required_argument, NULL, OPT_TEST_ID },
-	{ "help",	no_argument,	   NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
+enum { OPT_FORMAT, OPT_PREFIX, OPT_ORIGIN, OPT_CHECKOUT, OPT_BUILD,
+       OPT_TEST_ID };
 
 /* A name part: 1 to 128 letters, digits, '_', '-' and '.'. */
 static bool prefix_ok(const char *s)
@@ -98,7 +71,7 @@ static int name_part(const char *opt, char *arg, const char **to)
 	return 0;
 }
 
-/* One option for opt_read(); non-zero refuses it (said why). */
+/* One option of the table; non-zero refuses it (said why). */
 static int one_opt(void *ctx, int c, char *arg)
 {
 	struct exp_opts *o = ctx;
@@ -116,12 +89,6 @@ static int one_opt(void *ctx, int c, char *arg)
 			warnx("--format %s: choose lkp, kcidb or lava", arg);
 			return -1;
 		}
-		return 0;
-	case OPT_MICRO:
-		o->micro = true;
-		return 0;
-	case OPT_WORKLOADS:
-		o->workloads = true;
 		return 0;
 	case OPT_PREFIX:
 		return name_part("prefix", arg, &o->prefix);
@@ -143,14 +110,34 @@ static int one_opt(void *ctx, int c, char *arg)
 }
 
 /* 0 to go on, 1 for --help (printed to help), -1 on an error (reported). */
+#define EXP_OPT(n, a, k, h)	OPT_FN(n, a, one_opt, o, k, h)
+
 static int parse(int argc, char **argv, struct exp_opts *o, FILE *help)
 {
+	const struct opt opts[] = {
+		EXP_OPT("format", "FMT", OPT_FORMAT,
+			"lkp, kcidb or lava (required)"),
+		OPT_FLAG("micro", &o->micro,
+			 "only the microbenchmark's points (summary.csv)"),
+		OPT_FLAG("workloads", &o->workloads,
+			 "only the workload points (workload.csv)"),
+		EXP_OPT("prefix", "NAME", OPT_PREFIX,
+			"put NAME. before every name (default: none for lkp and lava, whose engines add the suite's name; 'dmabench' for kcidb's test paths)"),
+		EXP_OPT("origin", "NAME", OPT_ORIGIN,
+			"kcidb: the submitting CI system, [a-z0-9_]+ (default dmabench)"),
+		EXP_OPT("checkout", "ID", OPT_CHECKOUT,
+			"kcidb: the checkout's id after 'ORIGIN:' (default RELEASE-HASH of the kernel's version string)"),
+		EXP_OPT("build", "ID", OPT_BUILD,
+			"kcidb: the build's id (default RELEASE-config-HASH)"),
+		EXP_OPT("test-id", "ID", OPT_TEST_ID,
+			"kcidb: tests are ORIGIN:ID.NAME (default: the run directory's name)"),
+		OPT_END
+	};
 	int ret;
 
 	memset(o, 0, sizeof(*o));
 	o->origin = "dmabench";
-	ret = opt_read_to(help, argc, argv, "export", usage, options, one_opt,
-			  o);
+	ret = opt_parse(help, argc, argv, "export", opts, head, "");
 	if (ret)
 		return ret;
 	if (!o->have_format) {

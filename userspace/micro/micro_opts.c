@@ -3,7 +3,6 @@
  * dmabench micro: options.
  */
 #include <err.h>
-#include <getopt.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,7 @@
 #define QUICK_BATCHES	"1,16"
 #define ALL_DIRS	((1U << DIR_COUNT) - 1)
 
-static const char usage[] =
+static const char head[] =
 "usage: dmabench micro [options]\n"
 "\n"
 "Time DMA map and unmap over a matrix: api x path x size x dir x threads\n"
@@ -31,122 +30,18 @@ static const char usage[] =
 "thread and by repeat when --repeat is over 1.  A quantile needs 10\n"
 "samples beyond it (median 20, p90 100, p99 1000) and the interval of the\n"
 "median 100 (else flag few-samples): below, the field is empty and the\n"
-"note says why.\n"
-"\n"
-"What to time:\n"
-"  --api LIST        none,page,phys,single,resource,sg,iova,phys_page\n"
-"                    (default: all);\n"
-"                    'none' (the harness alone) always runs, for net_median\n"
-"  --path LIST       auto (default: every path reachable now), or any of\n"
-"                    direct,swiotlb,iommu-strict,iommu-lazy,iommu-identity,\n"
-"                    direct-coherent (by name only: --pci's device in no\n"
-"                    IOMMU group, which must be cache-coherent; direct then\n"
-"                    stays on the module's own device)\n"
-"  --size LIST       bytes per mapping (per entry for sg), up to 4M;\n"
-"                    K and M suffixes allowed\n"
-"                    (default: " DEFAULT_SIZES ")\n"
-"  --dir LIST        to_device,from_device,bidirectional (default: all)\n"
-"  --nents N         scatterlist entries for api sg, 1-256 (default 16)\n"
-"  --offset N        offset into the first page, below the page size\n"
-"  --skip-cpu-sync   map with DMA_ATTR_SKIP_CPU_SYNC\n"
-"  --samples N       timed operations per point (default 10000)\n"
-"  --warmup N        untimed operations first (default 1000)\n"
-"  --threads LIST    threads timing at once, one per CPU (default 1)\n"
-"  --cpus LIST       CPUs for them, e.g. 0-3,8 (default: the online CPUs\n"
-"                    from --cpu up); N threads take the first N\n"
-"  --batch LIST      mappings held at once (default 1: map, unmap, repeat;\n"
-"                    K > 1: map K buffers, then unmap all K)\n"
-"  --working-set N   distinct buffers each thread cycles through, at least\n"
-"                    the largest batch (default: the point's batch)\n"
-"  --node N          NUMA node of the buffers (default -1: each CPU's own)\n"
-"  --no-counters     do not read the PMU counters (read by default where\n"
-"                    the kernel has them)\n"
-"  --repeat R        run each point R times; rows pool the repeats and\n"
-"                    spread compares their medians (default 1)\n"
-"  --trace LIST      APIs whose points (of 1 thread, batch 1) end with one\n"
-"                    traced map and unmap, for a debugger attached to the\n"
-"                    machine (make vm-trace: lab/trace.py); tags 1, 2, ...\n"
-"  --trace-dir DIR   where the tracer and dmabench meet: DIR/kallsyms and\n"
-"                    DIR/trace-ready are written before the first traced\n"
-"                    run, which waits up to 600 s for DIR/trace-go; each\n"
-"                    traced run is a row of DIR/trace-plan.csv\n"
-"  --trace-size LIST only the traced points of these sizes (default: all)\n"
-"  --trace-dirs LIST only the traced points of these dirs (default: all)\n"
-"  --quick           sizes " QUICK_SIZES ", all dirs, threads " QUICK_THREADS ",\n"
-"                    batch " QUICK_BATCHES ", 1000 samples, 100 warmup (options\n"
-"                    given explicitly still win)\n"
-"\n"
-"Where:\n"
-"  --pci BDF         a spare PCI device to lend to dmabench: the iommu-*\n"
-"                    paths run on it if it is in an IOMMU group, else it\n"
-"                    replaces the module's own device; it goes back to its\n"
-"                    driver at exit\n"
-"  --cpu N           CPU to pin to (default: the current one)\n"
-"\n"
-"How to read the clock:\n"
-"  --clock tsc       results in ns, from TSC ticks and tsc_khz (default)\n"
-"  --clock icount    results in instructions: raw ticks, for a QEMU guest\n"
-"                    run with -icount shift=0 (arm64: CNTVCT_EL0, which\n"
-"                    must run at 1 GHz)\n"
-"  --emulated        record that the machine is emulated (the hypervisor\n"
-"                    CPU flag is recorded besides)\n"
-"\n"
-"Output:\n"
-"  --out DIR         parent of run directories (default: results)\n"
-"  --part DIR        write a part into DIR (new or empty) instead, for\n"
-"                    'dmabench collect' to merge with parts of other boots\n"
-"  --rev STR         suite revision to record (default: $DMABENCH_REV,\n"
-"                    else 'unknown')\n"
-"  --note KEY=VALUE  recorded verbatim in the metadata; repeatable\n"
-"  -h, --help        this text\n";
+"note says why.\n";
 
 enum {
-	OPT_API = 256, OPT_PATH, OPT_SIZE, OPT_DIR, OPT_NENTS, OPT_OFFSET,
-	OPT_SKIP_SYNC, OPT_SAMPLES, OPT_WARMUP, OPT_QUICK, OPT_PCI, OPT_CLOCK,
-	OPT_EMULATED, OPT_NOTE, OPT_OUT, OPT_PART, OPT_REV, OPT_CPU,
-	OPT_THREADS, OPT_CPUS, OPT_BATCH, OPT_WORKING_SET, OPT_NODE,
-	OPT_COUNTERS, OPT_NO_COUNTERS, OPT_REPEAT, OPT_TRACE, OPT_TRACE_DIR,
-	OPT_TRACE_SIZE, OPT_TRACE_DIRS,
-};
-
-static const struct option options[] = {
-	{ "api",		required_argument, NULL, OPT_API },
-	{ "path",		required_argument, NULL, OPT_PATH },
-	{ "size",		required_argument, NULL, OPT_SIZE },
-	{ "dir",		required_argument, NULL, OPT_DIR },
-	{ "nents",		required_argument, NULL, OPT_NENTS },
-	{ "offset",		required_argument, NULL, OPT_OFFSET },
-	{ "skip-cpu-sync",	no_argument,	   NULL, OPT_SKIP_SYNC },
-	{ "samples",		required_argument, NULL, OPT_SAMPLES },
-	{ "warmup",		required_argument, NULL, OPT_WARMUP },
-	{ "quick",		no_argument,	   NULL, OPT_QUICK },
-	{ "pci",		required_argument, NULL, OPT_PCI },
-	{ "clock",		required_argument, NULL, OPT_CLOCK },
-	{ "emulated",		no_argument,	   NULL, OPT_EMULATED },
-	{ "note",		required_argument, NULL, OPT_NOTE },
-	{ "out",		required_argument, NULL, OPT_OUT },
-	{ "part",		required_argument, NULL, OPT_PART },
-	{ "rev",		required_argument, NULL, OPT_REV },
-	{ "cpu",		required_argument, NULL, OPT_CPU },
-	{ "threads",		required_argument, NULL, OPT_THREADS },
-	{ "cpus",		required_argument, NULL, OPT_CPUS },
-	{ "batch",		required_argument, NULL, OPT_BATCH },
-	{ "working-set",	required_argument, NULL, OPT_WORKING_SET },
-	{ "node",		required_argument, NULL, OPT_NODE },
-	{ "counters",		no_argument,	   NULL, OPT_COUNTERS },
-	{ "no-counters",	no_argument,	   NULL, OPT_NO_COUNTERS },
-	{ "repeat",		required_argument, NULL, OPT_REPEAT },
-	{ "trace",		required_argument, NULL, OPT_TRACE },
-	{ "trace-dir",		required_argument, NULL, OPT_TRACE_DIR },
-	{ "trace-size",		required_argument, NULL, OPT_TRACE_SIZE },
-	{ "trace-dirs",		required_argument, NULL, OPT_TRACE_DIRS },
-	{ "help",		no_argument,	   NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	OPT_API, OPT_PATH, OPT_SIZE, OPT_DIR, OPT_NENTS, OPT_OFFSET,
+	OPT_SKIP_SYNC, OPT_SAMPLES, OPT_WARMUP, OPT_PCI, OPT_CLOCK, OPT_NOTE,
+	OPT_OUT, OPT_CPU, OPT_THREADS, OPT_CPUS, OPT_BATCH, OPT_WORKING_SET,
+	OPT_NODE, OPT_REPEAT, OPT_TRACE, OPT_TRACE_SIZE, OPT_TRACE_DIRS,
 };
 
 /* Which options were given, so that --quick only fills in the rest. */
 struct given {
-	bool sizes, dirs, samples, warmup, quick, out, threads, batches;
+	bool sizes, dirs, samples, warmup, out, threads, batches;
 };
 
 struct parsing {
@@ -263,16 +158,9 @@ static int more_opt(struct micro_opts *o, struct given *g, int c, char *arg)
 		return -1;
 	case OPT_NODE:
 		return node_opt(o, arg);
-	case OPT_COUNTERS:
-	case OPT_NO_COUNTERS:
-		o->counters = c == OPT_COUNTERS;
-		return 0;
 	case OPT_TRACE:
 		return opt_names("trace", arg, api_names, DMABENCH_API_COUNT,
 				 &o->trace_apis);
-	case OPT_TRACE_DIR:
-		o->trace_dir = arg;
-		return 0;
 	case OPT_TRACE_SIZE:
 		return opt_sizes("trace-size", arg, SIZE_LIMIT, o->trace_sizes,
 				 MAX_SIZES, &o->ntrace_sizes);
@@ -335,9 +223,6 @@ static int one_opt(void *ctx, int c, char *arg)
 	case OPT_WARMUP:
 		g->warmup = true;
 		return uint_opt("warmup", arg, UINT32_MAX, &o->warmup);
-	case OPT_QUICK:
-		g->quick = true;
-		return 0;
 	case OPT_PCI:
 		if (!parse_bdf(arg, o->pci, sizeof(o->pci), err, sizeof(err)))
 			return 0;
@@ -345,20 +230,11 @@ static int one_opt(void *ctx, int c, char *arg)
 		return -1;
 	case OPT_CLOCK:
 		return clock_opt(o, arg);
-	case OPT_EMULATED:
-		o->emulated = true;
-		return 0;
 	case OPT_NOTE:
 		return note_opt(o, arg);
 	case OPT_OUT:
 		g->out = true;
 		o->out = arg;
-		return 0;
-	case OPT_PART:
-		o->part = arg;
-		return 0;
-	case OPT_REV:
-		o->rev = arg;
 		return 0;
 	case OPT_CPU:
 		if (uint_opt("cpu", arg, CPU_SETSIZE - 1, &v))
@@ -369,25 +245,25 @@ static int one_opt(void *ctx, int c, char *arg)
 	return more_opt(o, g, c, arg);
 }
 
-static void defaults(struct micro_opts *o, const struct given *g)
+static void defaults(struct micro_opts *o, const struct given *g, bool quick)
 {
 	char err[160];
 
 	if (!g->sizes)
-		parse_size_list(g->quick ? QUICK_SIZES : DEFAULT_SIZES,
+		parse_size_list(quick ? QUICK_SIZES : DEFAULT_SIZES,
 				SIZE_LIMIT, o->sizes, MAX_SIZES, &o->nsizes,
 				err, sizeof(err));
 	if (!g->dirs)
 		o->dirs = ALL_DIRS;
 	if (!g->samples)
-		o->samples = g->quick ? 1000 : 10000;
+		o->samples = quick ? 1000 : 10000;
 	if (!g->warmup)
-		o->warmup = g->quick ? 100 : 1000;
+		o->warmup = quick ? 100 : 1000;
 	if (!g->threads)
-		opt_uint_list("threads", g->quick ? QUICK_THREADS : "1",
+		opt_uint_list("threads", quick ? QUICK_THREADS : "1",
 			      MAX_CPUS, o->threads, MAX_LIST, &o->nthreads);
 	if (!g->batches)
-		opt_uint_list("batch", g->quick ? QUICK_BATCHES : "1",
+		opt_uint_list("batch", quick ? QUICK_BATCHES : "1",
 			      MAX_BATCH, o->batches, MAX_LIST, &o->nbatches);
 	if (!o->apis)
 		o->apis = (1U << DMABENCH_API_COUNT) - 1;
@@ -461,10 +337,80 @@ static int check_part(const struct micro_opts *o, const struct given *g)
 	return 0;
 }
 
+/* An option of micro's table that one_opt() stores. */
+#define MICRO_OPT(n, a, k, h)	OPT_FN(n, a, one_opt, &p, k, h)
+
 /* 0: run; 1: help shown; -1: bad options, said why. */
 int micro_parse(int argc, char **argv, struct micro_opts *o)
 {
 	struct parsing p = { .o = o };
+	bool quick = false;
+	const struct opt opts[] = {
+		OPT_HEAD("What to time:"),
+		MICRO_OPT("api", "LIST", OPT_API,
+			  "none,page,phys,single,resource,sg,iova,phys_page (default: all); 'none' (the harness alone) always runs, for net_median"),
+		MICRO_OPT("path", "LIST", OPT_PATH,
+			  "auto (default: every path reachable now), or any of direct,swiotlb,iommu-strict,iommu-lazy,iommu-identity, direct-coherent (by name only: --pci's device in no IOMMU group, which must be cache-coherent; direct then stays on the module's own device)"),
+		MICRO_OPT("size", "LIST", OPT_SIZE,
+			  "bytes per mapping (per entry for sg), up to 4M; K and M suffixes allowed (default: " DEFAULT_SIZES ")"),
+		MICRO_OPT("dir", "LIST", OPT_DIR,
+			  "to_device,from_device,bidirectional (default: all)"),
+		MICRO_OPT("nents", "N", OPT_NENTS,
+			  "scatterlist entries for api sg, 1-256 (default 16)"),
+		MICRO_OPT("offset", "N", OPT_OFFSET,
+			  "offset into the first page, below the page size"),
+		MICRO_OPT("skip-cpu-sync", NULL, OPT_SKIP_SYNC,
+			  "map with DMA_ATTR_SKIP_CPU_SYNC"),
+		MICRO_OPT("samples", "N", OPT_SAMPLES,
+			  "timed operations per point (default 10000)"),
+		MICRO_OPT("warmup", "N", OPT_WARMUP,
+			  "untimed operations first (default 1000)"),
+		MICRO_OPT("threads", "LIST", OPT_THREADS,
+			  "threads timing at once, one per CPU (default 1)"),
+		MICRO_OPT("cpus", "LIST", OPT_CPUS,
+			  "CPUs for them, e.g. 0-3,8 (default: the online CPUs from --cpu up); N threads take the first N"),
+		MICRO_OPT("batch", "LIST", OPT_BATCH,
+			  "mappings held at once (default 1: map, unmap, repeat; K > 1: map K buffers, then unmap all K)"),
+		MICRO_OPT("working-set", "N", OPT_WORKING_SET,
+			  "distinct buffers each thread cycles through, at least the largest batch (default: the point's batch)"),
+		MICRO_OPT("node", "N", OPT_NODE,
+			  "NUMA node of the buffers (default -1: each CPU's own)"),
+		OPT_FLAG("counters", &o->counters, NULL),
+		OPT_UNFLAG("no-counters", &o->counters,
+			   "do not read the PMU counters (read by default where the kernel has them)"),
+		MICRO_OPT("repeat", "R", OPT_REPEAT,
+			  "run each point R times; rows pool the repeats and spread compares their medians (default 1)"),
+		MICRO_OPT("trace", "LIST", OPT_TRACE,
+			  "APIs whose points (of 1 thread, batch 1) end with one traced map and unmap, for a debugger attached to the machine (make vm-trace: lab/trace.py); tags 1, 2, ..."),
+		OPT_STRING("trace-dir", "DIR", &o->trace_dir,
+			   "where the tracer and dmabench meet: DIR/kallsyms and DIR/trace-ready are written before the first traced run, which waits up to 600 s for DIR/trace-go; each traced run is a row of DIR/trace-plan.csv"),
+		MICRO_OPT("trace-size", "LIST", OPT_TRACE_SIZE,
+			  "only the traced points of these sizes (default: all)"),
+		MICRO_OPT("trace-dirs", "LIST", OPT_TRACE_DIRS,
+			  "only the traced points of these dirs (default: all)"),
+		OPT_FLAG("quick", &quick,
+			 "sizes " QUICK_SIZES ", all dirs, threads " QUICK_THREADS ", batch " QUICK_BATCHES ", 1000 samples, 100 warmup (options given explicitly still win)"),
+		OPT_HEAD("Where:"),
+		MICRO_OPT("pci", "BDF", OPT_PCI,
+			  "a spare PCI device to lend to dmabench: the iommu-* paths run on it if it is in an IOMMU group, else it replaces the module's own device; it goes back to its driver at exit"),
+		MICRO_OPT("cpu", "N", OPT_CPU,
+			  "CPU to pin to (default: the current one)"),
+		OPT_HEAD("How to read the clock:"),
+		MICRO_OPT("clock", "CLOCK", OPT_CLOCK,
+			  "tsc: results in ns, from TSC ticks and tsc_khz (default); icount: results in instructions: raw ticks, for a QEMU guest run with -icount shift=0 (arm64: CNTVCT_EL0, which must run at 1 GHz)"),
+		OPT_FLAG("emulated", &o->emulated,
+			 "record that the machine is emulated (the hypervisor CPU flag is recorded besides)"),
+		OPT_HEAD("Output:"),
+		MICRO_OPT("out", "DIR", OPT_OUT,
+			  "parent of run directories (default: results)"),
+		OPT_STRING("part", "DIR", &o->part,
+			   "write a part into DIR (new or empty) instead, for 'dmabench collect' to merge with parts of other boots"),
+		OPT_STRING("rev", "STR", &o->rev,
+			   "suite revision to record (default: $DMABENCH_REV, else 'unknown')"),
+		MICRO_OPT("note", "KEY=VALUE", OPT_NOTE,
+			  "recorded verbatim in the metadata; repeatable"),
+		OPT_END
+	};
 	int ret;
 
 	memset(o, 0, sizeof(*o));
@@ -475,7 +421,7 @@ int micro_parse(int argc, char **argv, struct micro_opts *o)
 	o->node = -1;
 	o->counters = true;
 	o->repeat = 1;
-	ret = opt_read(argc, argv, "micro", usage, options, one_opt, &p);
+	ret = opt_parse(stdout, argc, argv, "micro", opts, head, "");
 	if (ret)
 		return ret;
 	if (optind < argc) {
@@ -483,7 +429,7 @@ int micro_parse(int argc, char **argv, struct micro_opts *o)
 		      argv[optind]);
 		return -1;
 	}
-	defaults(o, &p.g);
+	defaults(o, &p.g, quick);
 	if (o->offset + o->sizes[o->nsizes - 1] > SIZE_LIMIT) {
 		warnx("--offset %u with --size %llu: over the module's limit of 4M for offset + size",
 		      o->offset, (unsigned long long)o->sizes[o->nsizes - 1]);
