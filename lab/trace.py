@@ -17,7 +17,10 @@ address (*(u64 *)rsp), then single-steps until the wrapper has returned,
 recording every instruction.  QEMU's gdbstub masks interrupts and timers
 while it single-steps (its default sstep flags), and the module makes the
 call with interrupts off on the only vCPU (-icount), so every instruction
-stepped belongs to the traced call.
+stepped belongs to the traced call.  Where no instruction between two
+stops can branch the tracer lets the guest run to the second under a
+breakpoint rather than step each; it does so only while interrupts are
+off, since an interrupt taken then would go uncounted.
 
 Instructions at the wrapper's own depth (its prologue, argument set-up, the
 dma_mapping_error() check, its epilogue and return thunk) are the caller
@@ -25,6 +28,12 @@ side; those inside the calls it makes are the call.  Frames are followed by
 the stack pointer: a call pushes one whose entry SP is the SP after the
 call; a jump into another function at the same SP (a tail call, a thunk)
 pushes one too; a frame ends when SP rises above its entry SP.
+
+If DIR/trace-funcs.csv exists (columns function,hit,api,path,size,dir,op)
+each of its functions is traced too, once, at its hit-th call, its key
+given by the row: the kernel's own dma_map_benchmark has no tag to read
+(lab/vm-peer.sh --trace).  The guest takes its interrupts as usual up to
+that call; QEMU masks them while the call is stepped.
 
 The tracer ends when the guest powers off (gdb loses the connection).
 """
@@ -38,6 +47,7 @@ import time
 import gdb  # pylint: disable=import-error
 
 TRACE_HEADER = "api,path,size,dir,op,function,calls,self,total"
+FUNCS_HEADER = "function,hit,api,path,size,dir,op"
 POINTS_HEADER = "api,path,size,dir,op,tag,instructions,caller,functions"
 WRAPPER = "dmabench_traced_"
 # Where a function's own return goes when the kernel uses return thunks.
@@ -52,6 +62,8 @@ FLOW = ("ret", "lret", "iret", "loop", "int", "sys", "ud", "hlt", "xbegin",
 # The longest straight run decoded at once.
 MAX_BLOCK = 64
 WIDTH = 79
+# The interrupt flag of eflags.
+IF = 1 << 9
 
 
 def log(msg):
@@ -79,6 +91,12 @@ class Symbols:
     def lookup(self, pc):
         i = bisect.bisect_right(self.addrs, pc) - 1
         return self.names[i] if i >= 0 else None
+
+    def address(self, name):
+        for a, n in zip(self.addrs, self.names):
+            if n == name:
+                return a
+        return None
 
     def wrappers(self):
         return [(a, n) for a, n in zip(self.addrs, self.names)
@@ -209,6 +227,14 @@ class Stepper:
             fn = self.syms.lookup(pc) or "0x%x" % pc
             kind = self.kind(pc)[0]
             run, end = self.straight(pc)
+            if reg("eflags") & IF:
+                # Interrupts on (the peer's calls): what runs between two
+                # stops may take an interrupt, whose instructions would
+                # not be counted, so step every one; the stub masks them
+                # while it steps.
+                run = run[:1]
+                if kind == "rep":
+                    kind = "flow"
             if len(run) >= 2:
                 # No branch in between: run there, count what it decodes
                 # to, each instruction in its own symbol.
@@ -284,6 +310,7 @@ class Tracer:
         self.dir = tdir
         self.port = port
         self.done = set()
+        self.traced = 0
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -324,12 +351,49 @@ class Tracer:
             gdb.execute("break *0x%x" % addr, to_string=True)
             self.addrs[addr] = name
         log("attached; %d breakpoints on %s*" % (len(wrappers), WRAPPER))
+        self.funcs = {}
+        for row in self.read_funcs():
+            addr = self.syms.address(row["function"])
+            if addr is None:
+                raise RuntimeError("%s (trace-funcs.csv) is not in kallsyms"
+                                   % row["function"])
+            bp = gdb.Breakpoint("*0x%x" % addr, internal=True)
+            # gdb resumes the guest itself on the hits it ignores.
+            bp.ignore_count = int(row["hit"]) - 1
+            self.funcs[addr] = (row, bp)
+            log("breakpoint on %s, traced at its call %s"
+                % (row["function"], row["hit"]))
         with open(self.path("trace-go"), "w") as f:
             f.write("go\n")
         self.stepper = Stepper(self.syms)
 
+    def read_funcs(self):
+        """The rows of trace-funcs.csv, or none without one."""
+        try:
+            f = open(self.path("trace-funcs.csv"))
+        except FileNotFoundError:
+            return []
+        with f:
+            if f.readline().strip() != FUNCS_HEADER:
+                raise RuntimeError("trace-funcs.csv: not the header %s"
+                                   % FUNCS_HEADER)
+            rows = list(csv.DictReader(f, FUNCS_HEADER.split(",")))
+        for row in rows:
+            if not row["hit"].isdigit() or int(row["hit"]) < 1:
+                raise RuntimeError("trace-funcs.csv: hit '%s' of %s is not "
+                                   "a positive number"
+                                   % (row["hit"], row["function"]))
+        return rows
+
     def hit(self):
         pc = reg("pc")
+        if pc in self.funcs:
+            row, bp = self.funcs.pop(pc)
+            bp.delete()
+            key = [row["api"], row["path"], row["size"], row["dir"],
+                   row["op"]]
+            self.record(row["function"], key, "", "call %s" % row["hit"])
+            return
         wrapper = self.addrs.get(pc)
         if not wrapper:
             log("stopped at 0x%x, not a traced function: continuing" % pc)
@@ -342,9 +406,16 @@ class Tracer:
         if (tag, op) in self.done:
             raise RuntimeError("tag %d %s traced twice" % (tag, op))
         self.done.add((tag, op))
+        key = [point["api"], point["path"], point["size"], point["dir"], op]
+        self.record(wrapper, key, tag, "tag %d" % tag)
+
+    def record(self, wrapper, key, tag, which):
+        """Trace the call whose entry the guest stopped at; write it, its
+        tag (empty for a function of trace-funcs.csv) in trace-points.csv,
+        which in trace.txt."""
+        self.traced += 1
         t0 = time.time()
         r = self.stepper.trace(wrapper)
-        key = [point["api"], point["path"], point["size"], point["dir"], op]
         n = sum(r["self"].values())
         with open(self.path("trace.csv"), "a") as f:
             w = csv.writer(f, lineterminator="\n")
@@ -357,7 +428,7 @@ class Tracer:
         with open(self.path("trace.txt"), "a") as f:
             # Under 80 columns, for a mail: the longest point and
             # wrapper names do not fit on one line together.
-            f.write("%s %s %s %s %s (tag %d)\n" % (tuple(key) + (tag,)))
+            f.write("%s %s %s %s %s (%s)\n" % (tuple(key) + (which,)))
             f.write("  traced through %s\n" % wrapper)
             f.write("  %d instructions in the call, %d in the caller; "
                     "%d functions\n" % (n, r["caller"], len(r["self"])))
@@ -366,9 +437,10 @@ class Tracer:
             write_tree(f, r["tree"], 0)
             f.write("\n")
         dt = time.time() - t0
-        log("tag %d %s %s: %d + %d caller instructions, %.1f s (%.0f "
-            "instructions/s)" % (tag, " ".join(key[:4]), op, n, r["caller"],
-                                 dt, (n + r["caller"]) / dt if dt else 0))
+        log("%s %s %s: %d + %d caller instructions, %.1f s (%.0f "
+            "instructions/s)" % (which, " ".join(key[:4]), key[4], n,
+                                 r["caller"], dt,
+                                 (n + r["caller"]) / dt if dt else 0))
 
     def run(self):
         self.start()
@@ -388,7 +460,7 @@ class Tracer:
         s = self.stepper
         log("%d calls traced: %d instructions in %.0f s (%.0f instructions/s)"
             ", %d stops of the guest (%.0f steps/s)"
-            % (len(self.done), s.steps, s.seconds,
+            % (self.traced, s.steps, s.seconds,
                s.steps / s.seconds if s.seconds else 0, s.trips,
                s.trips / s.seconds if s.seconds else 0))
 

@@ -118,7 +118,7 @@ root=$("$repo/lab/mkroot.sh")
 tmp=$(mktemp)
 # shellcheck disable=SC2317 # called by lab/guard.sh on a signal
 guard_cleanup() {
-	! declare -F stop_tracer >/dev/null || stop_tracer
+	! declare -F tracer_stop >/dev/null || tracer_stop
 	rm -f "$tmp"
 	[ -z "${stage-}" ] || rm -rf "${repo:?}/$stage"
 }
@@ -180,37 +180,16 @@ fi
 read -r -a nvme_words <<<"$nvme_args"
 bin=/dmabench/$build/userspace/dmabench
 
-# The tracer of a traced boot: gdb in the lab root, started before the boot,
-# killed on every way out.
-tracer=
-stop_tracer() {
-	[ -z "$tracer" ] || kill "$tracer" 2>/dev/null || true
-	tracer=
-}
+# The tracer of a traced boot: stopped on every way out.
+# shellcheck source=lab/tracer.sh
+. "$repo/lab/tracer.sh"
 # On a signal lab/guard.sh stops the boot and calls guard_cleanup (above).
-trap 'stop_tracer; rm -f "$tmp"' EXIT
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-start_tracer() {
-	local tdir=$1 port=$2
-	"$repo/lab/chroot.sh" "$root" --bind "$repo" /dmabench \
-		env DMABENCH_TRACE_DIR="/dmabench/$tdir" \
-		DMABENCH_TRACE_PORT="$port" \
-		gdb -batch -nx -x /dmabench/lab/trace.py \
-		</dev/null >"$repo/$tdir.log" 2>&1 &
-	tracer=$!
-}
+trap 'tracer_stop; rm -f "$tmp"' EXIT
 # After the boot: the tracer ends once the guest is gone; its files go into
 # the boot's part.
 finish_tracer() {
-	local tdir=$1 part=$2 f i
-	for i in $(seq 60); do
-		kill -0 "$tracer" 2>/dev/null || break
-		sleep 1
-		[ "$i" = 60 ] && echo "vm-bench: the tracer did not end" >&2
-	done
-	stop_tracer
+	local tdir=$1 part=$2 f
+	tracer_wait
 	if [ -e "$repo/$tdir/trace-failed" ] ||
 		[ "$(wc -l <"$repo/$tdir/trace-points.csv" 2>/dev/null || echo 0)" -lt 2 ]; then
 		echo "vm-bench: the tracer failed or traced nothing; its log," \
@@ -233,12 +212,12 @@ boot() {
 	shift 4
 
 	if [ -n "$trace" ]; then
-		port=$(free_port)
+		port=$(tracer_port)
 		qemu+=" -gdb tcp:127.0.0.1:$port"
 		traced=(--trace "$trace" --trace-dir "/dmabench/$tdir")
 		[ "$trace_at" = all ] || traced+=(--trace-size "${trace_at%%,*}"
 			--trace-dirs "${trace_at#*,}")
-		start_tracer "$tdir" "$port"
+		tracer_start "$root" "$tdir" "$port"
 	fi
 
 	if [ "$rdma" = 1 ] && [ "$first" = 1 ]; then

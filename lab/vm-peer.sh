@@ -16,6 +16,15 @@
 # row agrees when dmabench's mean is within one unit (100 instructions) of
 # the middle of the peer's unit, 100 * avg + 50.
 #
+# With --trace, where they differ is said to the function: in the same
+# boot, the tracer (lab/trace.py, through QEMU's gdbstub) steps dmabench's
+# map and unmap after its point and the peer's 100th map and unmap in a
+# second run of the peer, after dmabench's (dma_single_map_benchmark_do_map
+# and _do_unmap: a dma_map_single or dma_unmap_single and the check of its
+# address).  The run gets their traces and trace-diff.txt, the functions
+# whose instructions differ (lab/peerdiff.py).  One path only; stepping
+# takes about 15 minutes on the debug kernel.
+#
 # Writes a run directory OUT/peer-<date>-<release>/: peer.csv (one row per
 # path and op), peer.txt (the same as text, printed too), meta.txt, the
 # peer's raw output and dmabench's own run (dmabench/).  Prints the run
@@ -23,7 +32,7 @@
 #
 # Usage: lab/vm-peer.sh [--kernel src:7.3+debug|TREE] [--dma LIST]
 #                       [--size BYTES] [--dir DIR] [--seconds S]
-#                       [--samples N] [--out DIR]
+#                       [--samples N] [--out DIR] [--trace]
 #   --kernel   a kernel tree with CONFIG_DMA_MAP_BENCHMARK=y (default
 #              src:7.3+debug; built if not cached: make vm-kernel SRC=7.3
 #              CONFIG=debug, 15+ min)
@@ -36,6 +45,7 @@
 #              instructions; default 2)
 #   --samples  dmabench's samples per path (default 10000)
 #   --out      parent of the run directory (default results)
+#   --trace    trace one call of each side, as said above (one --dma path)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,6 +59,7 @@ dir=to_device
 seconds=2
 samples=10000
 out=$repo/results
+trace=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -58,6 +69,7 @@ while [ $# -gt 0 ]; do
 	--seconds) seconds=$2; shift 2 ;;
 	--samples) samples=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
+	--trace) trace=1; shift ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "vm-peer: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -70,6 +82,10 @@ for p in ${dma//,/ }; do
 		"(the peer needs a PCI device in an IOMMU group)" >&2; exit 2 ;;
 	esac
 done
+if [ "$trace" = 1 ] && [ "${dma//,/}" != "$dma" ]; then
+	echo "vm-peer: --trace traces one path: give --dma one of them" >&2
+	exit 2
+fi
 case $dir in
 to_device|from_device|bidirectional) ;;
 *) echo "vm-peer: --dir '$dir': to_device, from_device or bidirectional" >&2; exit 2 ;;
@@ -85,9 +101,11 @@ if [ $((size % 4096)) != 0 ] || [ "$size" -gt $((1024 * 4096)) ]; then
 fi
 
 tmp=$(mktemp)
+# shellcheck source=lab/tracer.sh
+. "$repo/lab/tracer.sh"
 # shellcheck disable=SC2317 # called by lab/guard.sh on a signal
-guard_cleanup() { rm -f "$tmp"; }
-trap 'rm -f "$tmp"' EXIT
+guard_cleanup() { tracer_stop; rm -f "$tmp"; }
+trap 'tracer_stop; rm -f "$tmp"' EXIT
 guard_run "$repo/lab/build.sh" "$kernel" >"$tmp"
 build=$(cat "$tmp")
 # shellcheck source=/dev/null
@@ -98,6 +116,7 @@ if [ -z "${TREE-}" ] || ! grep -qx 'CONFIG_DMA_MAP_BENCHMARK=y' "$TREE/.config";
 	exit 1
 fi
 root=$("$repo/lab/mkroot.sh")
+[ "$trace" = 0 ] || "$repo/lab/rootpkg.sh" "$root" gdb
 stage=build/peer/$(date -u +%Y%m%d-%H%M%S)-$$
 mkdir -p "$repo/$stage"
 # The peer's program, from the tree's own source, built in the lab root:
@@ -112,17 +131,45 @@ cpu=${DMABENCH_CPU:-max,vendor=GenuineIntel}
 bdf=0000:00:10.0
 qemu="-M q35 -cpu $cpu -device intel-iommu -device edu,addr=0x10 -icount shift=0,sleep=off -seed 1"
 append="intel_iommu=on nokaslr cryptomgr.notests loglevel=4"
+tdir=
+if [ "$trace" = 1 ]; then
+	tdir=$stage/trace
+	mkdir -p "$repo/$tdir"
+	# The peer's calls to trace: the 100th map and unmap of its second run.
+	{
+		echo "function,hit,api,path,size,dir,op"
+		echo "dma_single_map_benchmark_do_map,100,peer,$dma,$size,$dir,map"
+		echo "dma_single_map_benchmark_do_unmap,100,peer,$dma,$size,$dir,unmap"
+	} >"$repo/$tdir/trace-funcs.csv"
+	port=$(tracer_port)
+	qemu+=" -gdb tcp:127.0.0.1:$port"
+	# The guest's clock runs on while gdb holds it: no lockup detector
+	# to report the minutes a traced call takes.
+	append+=" nowatchdog"
+	tracer_start "$root" "$tdir" "$port"
+fi
 cat >"$repo/$stage/peer.sh" <<SCRIPT
 #!/bin/sh
 exec /dmabench/$build/tests/peer.sh /dmabench/$build/bench-module/dmabench.ko \\
 	/dmabench/$build/userspace/dmabench /dmabench/$stage/dma_map_benchmark \\
-	$bdf /dmabench/$stage/guest $dma $size $dir $seconds $samples
+	$bdf /dmabench/$stage/guest $dma $size $dir $seconds $samples ${tdir:+/dmabench/$tdir}
 SCRIPT
 chmod +x "$repo/$stage/peer.sh"
 echo "vm-peer: $RELEASE, $dma, $size bytes $dir, peer $seconds s, dmabench $samples samples" >&2
 t0=$SECONDS
 guard_run "$repo/lab/boot.sh" "$build" "$stage" 1 "$qemu" "$append" "$stage/peer.sh"
 secs=$((SECONDS - t0))
+if [ "$trace" = 1 ]; then
+	tracer_wait
+	if [ -e "$repo/$tdir/trace-failed" ] ||
+		[ "$(grep -c "^[a-z_]*,$dma,$size,$dir,\(map\|unmap\)," \
+			"$repo/$tdir/trace-points.csv" 2>/dev/null)" != 4 ]; then
+		echo "vm-peer: the tracer did not trace both sides' map and" \
+			"unmap; its log, $tdir.log:" >&2
+		tail -n 20 "$repo/$tdir.log" >&2
+		exit 1
+	fi
+fi
 
 drun=$(tail -n 1 "$repo/$stage/guest/dmabench.log")
 drun=$repo/$stage/guest/dmabench/$(basename "$drun")
@@ -196,6 +243,16 @@ rm -f "$tmp.rows"
 	echo "agree: |dmabench mean - (100 x peer + 50)| <= 100 instructions (the peer's"
 	echo "resolution; its truncation makes it low by half a unit on average)"
 } >"$run/peer.txt"
+if [ "$trace" = 1 ]; then
+	for f in trace.csv trace-points.csv trace.txt; do
+		cp "$repo/$tdir/$f" "$run/$f"
+	done
+	cp "$repo/$tdir.log" "$run/raw/trace.log"
+	"$repo/lab/peerdiff.py" "$run" >"$run/trace-diff.txt" ||
+		{ echo "vm-peer: lab/peerdiff.py failed on $run" >&2; exit 1; }
+	{ echo; cat "$run/trace-diff.txt"; } >>"$run/peer.txt"
+	echo "trace=lab/trace.py: dmabench's map and unmap after its point, call 100 of each of the peer's second run" >>"$run/meta.txt"
+fi
 cat "$run/peer.txt"
 echo "$run"
 if grep -q ',no$' "$run/peer.csv"; then

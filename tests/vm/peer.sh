@@ -8,7 +8,11 @@
 # OUTDIR/dmabench/<run>/ (dmabench's run); lab/vm-peer.sh puts them side
 # by side.
 #
-# Usage: peer.sh MODULE.ko DMABENCH PEER BDF OUTDIR PATHS SIZE DIR SECONDS SAMPLES
+# With TRACEDIR (lab/vm-peer.sh --trace), dmabench's point ends with one
+# traced map and unmap (micro --trace single --trace-dir TRACEDIR), and the
+# tracer, told by TRACEDIR/trace-funcs.csv, steps one call of the peer's.
+#
+# Usage: peer.sh MODULE.ko DMABENCH PEER BDF OUTDIR PATHS SIZE DIR SECONDS SAMPLES [TRACEDIR]
 set -euo pipefail
 
 ko=$1
@@ -21,6 +25,8 @@ size=$7
 dir=$8
 seconds=$9
 samples=${10}
+traced=()
+[ -z "${11-}" ] || traced=(--trace single --trace-dir "${11}" --trace-size "$size" --trace-dirs "$dir")
 
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 dev=/sys/bus/pci/devices/$bdf
@@ -35,33 +41,43 @@ unbind() {
 	echo "$bdf" >"$dev/driver/unbind"
 }
 
-# dmabench first: it lends itself the device, switches the group and gives
-# both back at exit.
+# The peer on each path in turn (its output to OUTDIR/peer-<path>SUFFIX.txt):
+# the device bound to the built-in dma_map_benchmark driver through
+# driver_override, the group switched while it is unbound.
+run_peer() {
+	local suffix=$1 p t
+	for p in ${paths//,/ }; do
+		t=${types[$p]:?unknown path $p}
+		unbind
+		echo "$t" >"$group/type"
+		echo dma_map_benchmark >"$dev/driver_override"
+		echo "$bdf" >/sys/bus/pci/drivers/dma_map_benchmark/bind
+		{
+			echo "path=$p type=$(cat "$group/type") device=$bdf"
+			"$peer" -t 1 -s "$seconds" -b 64 -d "${dirs[$dir]}" \
+				-g $((size / 4096)) -m 0
+		} >"$out/peer-$p$suffix.txt" 2>&1 ||
+			{ echo "peer: dma_map_benchmark failed on $p:" >&2
+			  cat "$out/peer-$p$suffix.txt" >&2; exit 1; }
+		unbind
+		echo >"$dev/driver_override"
+	done
+	echo "$orig_type" >"$group/type"
+}
+
+# The peer first, then dmabench, which lends itself the device, switches
+# the group and gives both back at exit.  A traced run arms the tracer's
+# breakpoints when dmabench says it is ready: the peer's timed run is over
+# by then (a breakpoint stops the guest at every call, its hits not
+# counted too, and the peer's clock then counts far more than the call),
+# and a second run of the peer gives the tracer its call.
+run_peer ""
 insmod "$ko"
 "$bin" micro --pci "$bdf" --path "$paths" --api single --size "$size" \
 	--dir "$dir" --samples "$samples" --warmup 1000 --clock icount \
-	--emulated --no-counters --note "peer=dma_map_benchmark" \
+	--emulated --no-counters --note "peer=dma_map_benchmark" "${traced[@]}" \
 	--out "$out/dmabench" >"$out/dmabench.log" 2>&1 ||
 	{ echo "peer: dmabench micro failed:" >&2; tail "$out/dmabench.log" >&2; exit 1; }
 rmmod dmabench
-
-# Then the peer, on each path in turn: the device bound to the built-in
-# dma_map_benchmark driver through driver_override, the group switched
-# while it is unbound.
-for p in ${paths//,/ }; do
-	t=${types[$p]:?unknown path $p}
-	unbind
-	echo "$t" >"$group/type"
-	echo dma_map_benchmark >"$dev/driver_override"
-	echo "$bdf" >/sys/bus/pci/drivers/dma_map_benchmark/bind
-	{
-		echo "path=$p type=$(cat "$group/type") device=$bdf"
-		"$peer" -t 1 -s "$seconds" -b 64 -d "${dirs[$dir]}" \
-			-g $((size / 4096)) -m 0
-	} >"$out/peer-$p.txt" 2>&1 ||
-		{ echo "peer: dma_map_benchmark failed on $p:" >&2; cat "$out/peer-$p.txt" >&2; exit 1; }
-	unbind
-	echo >"$dev/driver_override"
-done
-echo "$orig_type" >"$group/type"
+[ -z "${11-}" ] || run_peer -traced
 echo "peer: done; the device's group is $(cat "$group/type") again"
