@@ -14,9 +14,11 @@
 #                       the tool killed), dma-debug counts, kmemleak, the
 #                       log checked for WARN, BUG, KASAN, lockdep, ...
 #   make vm-peer [KERNEL=src:7.3+debug] [DMA=iommu-strict] [SIZE=4096]
-#                [DIR=to_device] [SECONDS=2] [SAMPLES=10000]
+#                [DIR=to_device] [SECONDS=2] [SAMPLES=10000] [TRACE=1]
 #                       the kernel's dma_map_benchmark beside dmabench
-#                       (single) in one -icount boot: a run directory
+#                       (single) in one -icount boot: a run directory;
+#                       TRACE=1: one call of each traced, their
+#                       difference by function
 #   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
 #                       both kernels in the lab, compared, plotted, reported
 #   make vm-trace KERNEL=7.3 DMA=direct [API=page,phys] [SIZE=4096]
@@ -99,7 +101,7 @@ vm-peer:
 	lab/vm-peer.sh --kernel $(if $(filter command line,$(origin KERNEL)),$(KERNEL),src:7.3+debug) \
 		$(if $(filter-out all,$(DMA)),--dma $(DMA)) $(if $(SIZE),--size $(SIZE)) \
 		$(if $(DIR),--dir $(DIR)) $(if $(SECONDS),--seconds $(SECONDS)) \
-		$(if $(SAMPLES),--samples $(SAMPLES))
+		$(if $(SAMPLES),--samples $(SAMPLES)) $(if $(TRACE),--trace)
 
 vm-compare:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }

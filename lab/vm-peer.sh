@@ -247,7 +247,8 @@ if [ "$trace" = 1 ]; then
 	for f in trace.csv trace-points.csv trace.txt; do
 		cp "$repo/$tdir/$f" "$run/$f"
 	done
-	cp "$repo/$tdir.log" "$run/raw/trace.log"
+	# What the tracer said, without gdb's line at every stop.
+	grep '^trace:' "$repo/$tdir.log" >"$run/raw/trace.log" || true
 	"$repo/lab/peerdiff.py" "$run" >"$run/trace-diff.txt" ||
 		{ echo "vm-peer: lab/peerdiff.py failed on $run" >&2; exit 1; }
 	{ echo; cat "$run/trace-diff.txt"; } >>"$run/peer.txt"
