@@ -31,8 +31,16 @@ failed = False
 MAX_LOOP = 40
 MAX_REL = 0.04
 # Under -icount QEMU's cycle counter follows the instruction count: equal
-# but for the odd instruction where it is read (a few in 10^5 seen).
+# but for the odd instruction where it is read (a few in 10^5 seen).  The
+# module reads the counters one after the other, interrupts on
+# (perf_event_read_value() may sleep), so an interrupt between two reads
+# lands in one of them only: seen once in 96 points on 7.3 (CI,
+# 2026-12-07: cycles 3868.6 against instructions 3879.5 a pair,
+# iommu-strict, 64 bytes, batches of 16, +0.28 %; the other boot equal).
+# So one point in CYCLES_PER may differ, by at most CYCLES_FAR.
 CYCLES_TOL = 0.0005
+CYCLES_PER = 50
+CYCLES_FAR = 0.01
 # Counter means of two boots (same()): seen on 7.3 within 0.84 % (33 of
 # 3868 instructions a pair, iommu-strict, batches of 16: an interrupt more
 # or less in a window's means), the medians identical.
@@ -115,13 +123,17 @@ def check(run):
             timing[key(r)] = float(r["mean"])
     cyc = {key(r): r["mean"] for r in counters if r["unit"] == "cycles"}
     n, bad, below, lo, hi = 0, [], [], None, None
+    rows, apart = 0, []
     for r in counters:
         if r["unit"] != "instructions":
             continue
         k = key(r)
         c, i = float(cyc.get(k) or "nan"), float(r["mean"])
+        rows += 1
         if not abs(c - i) <= CYCLES_TOL * i:
-            bad.append((k, "cycles", c, i))
+            apart.append((k, "cycles", c, i))
+            if not abs(c - i) <= CYCLES_FAR * i:
+                bad.append((k, "cycles", c, i))
         none = ("none",) + k[1:]
         if k not in timing or none not in timing:
             continue
@@ -137,14 +149,19 @@ def check(run):
         allowed = MAX_LOOP + MAX_REL * (timing[k] - timing[none])
         if not 0 <= extra <= allowed:
             bad.append((k, "net", extra, allowed))
-    for b in bad[:5]:
+    for b in (apart + [b for b in bad if b[1] != "cycles"])[:5]:
         print(f"# disagree: {' '.join(b[0])}: {b[1]} {b[2]} vs {b[3]}")
     say(n > 0 and not below,
         f"the instructions counter is at or above the clock at all {n} "
         f"points")
+    say(rows > 0 and len(apart) <= rows // CYCLES_PER,
+        f"cycles equal instructions (to {CYCLES_TOL:.2%}) at all but "
+        f"{len(apart)} of {rows} counter points (allowed one in "
+        f"{CYCLES_PER}, within {CYCLES_FAR:.0%}: an interrupt between "
+        f"two counter reads)")
     say(n > 0 and lo is not None and not bad,
-        f"cycles equal instructions (to {CYCLES_TOL:.2%}) at every counter "
-        f"row, and up to 4 KiB "
+        f"no counter point has cycles and instructions {CYCLES_FAR:.0%} "
+        f"apart, and up to 4 KiB "
         f"the counter, net of the harness, exceeds the clock's net figure "
         f"by {lo:.1f} to {hi:.1f} instructions (allowed 0 to {MAX_LOOP} "
         f"+ {MAX_REL:.0%} of the call)"
