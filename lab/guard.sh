@@ -9,15 +9,20 @@
 #                     (make killed with -9 must not orphan a guest)
 #   guard_run CMD...  run CMD in a process group of its own, which dies
 #                     with us: on SIGINT, SIGTERM or SIGHUP the group gets
-#                     SIGTERM, then SIGKILL after $GUARD_GRACE seconds (10);
+#                     SIGTERM, then SIGKILL after $GUARD_GRACE seconds (20);
 #                     then guard_cleanup runs, if defined, and this script
 #                     dies by the signal it got.  Returns CMD's status.
+#                     CMD gets a grace 5 s shorter (at least 5): a guarded
+#                     script inside stops its own group before we give up
+#                     on it, so that nothing of it still writes when our
+#                     guard_cleanup removes what it wrote.
 #
 # CMD itself dies with us if we are SIGKILLed: it runs with a parent-death
 # signal too.  A CMD that makes process groups of its own (timeout does)
 # must take them down when it gets SIGTERM, or get a parent-death signal.
 
 guard_pid=
+guard_grace=${GUARD_GRACE:-20}
 
 guard_self() {
 	local mark
@@ -31,7 +36,8 @@ guard_self() {
 guard_run() {
 	local st=0
 	set -m
-	setpriv --pdeathsig TERM -- "$@" &
+	GUARD_GRACE=$((guard_grace > 10 ? guard_grace - 5 : 5)) \
+		setpriv --pdeathsig TERM -- "$@" &
 	guard_pid=$!
 	set +m
 	wait "$guard_pid" || st=$?
@@ -44,7 +50,7 @@ guard_stop() {
 	local g=$guard_pid i
 	[ -n "$g" ] || return 0
 	kill -TERM -- "-$g" 2>/dev/null || return 0
-	for ((i = 0; i < ${GUARD_GRACE:-10} * 10; i++)); do
+	for ((i = 0; i < guard_grace * 10; i++)); do
 		kill -0 -- "-$g" 2>/dev/null || return 0
 		sleep 0.1
 	done

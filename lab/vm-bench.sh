@@ -257,6 +257,8 @@ boot() {
 		exit 1
 	fi
 	[ -z "$trace" ] || finish_tracer "$tdir" "$part"
+	# The guest's console goes with the part into the run (collect).
+	mv "$repo/$stage/$name.console" "$repo/$part/console.log"
 	if { [ "$nvme" = 1 ] || [ "$rdma" = 1 ]; } &&
 		[ ! -s "$repo/$part/workload.csv" ]; then
 		echo "vm-bench: boot '$name' wrote no workload.csv" >&2
@@ -291,4 +293,7 @@ guard_run "$repo/lab/chroot.sh" "$root" --bind "$repo" /dmabench \
 	--bind "$(cd "$out" && pwd)" /results \
 	"/dmabench/$build/userspace/dmabench" collect --out /results \
 	"${parts[@]}" >"$tmp"
+# Everything of the stage is in the run now; a failed boot keeps it, for
+# its console.
+rm -rf "${repo:?}/$stage"
 tail -n 1 "$tmp" | sed "s|^/results|$out|"

@@ -52,6 +52,7 @@ for series in 7.3 6.12; do
 	phys=yes
 	[ "$series" = 6.12 ] && phys=no
 	assert paths "$run" --paths "$all" --phys "$phys"
+	assert consoles "$run"
 	[ "$series" = 7.3 ] && first=$run
 done
 

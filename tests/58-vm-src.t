@@ -97,5 +97,6 @@ for kernel in src:7.3 "$tree"; do
 	assert kernel "$run" --release "$RELEASE" \
 		--config-sha256 "$CONFIG_SHA256" --compiler "$COMPILER" "${notes[@]}"
 	assert paths "$run" --paths direct,iommu-strict --phys yes
+	assert consoles "$run"
 done
 finish

@@ -19,6 +19,9 @@
       every boot of the run ran that kernel: its release, the sha256 of its
       whole configuration file and the compiler /proc/version names; and
       carries each note given.
+  checkrun.py consoles RUN
+      every boot's kernel console is in the run, as console/boot<N>.log,
+      and is that boot's kernel's (its "Linux version" line).
 
 Prints one line per assertion, "PASS: ..." or "FAIL: ...", for the caller to
 turn into TAP; exits 1 if any failed.
@@ -200,12 +203,32 @@ def kernel(run, release, sha, compiler, notes):
             say(got == val, f"boot {i}: note {key}={val} (got {got})")
 
 
+def consoles(run):
+    """Every boot's console is in the run, and it is that kernel's."""
+    with open(os.path.join(run, "meta.json")) as f:
+        meta = json.load(f)
+    for i, b in enumerate(meta.get("boots", [])):
+        release = b.get("kernel", {}).get("release")
+        path = os.path.join(run, "console", "boot%d.log" % i)
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError as e:
+            say(False, f"boot {i}: console in the run ({e.strerror})")
+            continue
+        say(f"Linux version {release} " in text,
+            f"boot {i}: console/boot{i}.log is {release}'s console "
+            f"({len(text)} bytes)")
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == "paths":
         opts = dict(zip(argv[2::2], argv[3::2]))
         paths(argv[1], opts["--paths"].split(","), opts.get("--phys", "yes"))
     elif len(argv) == 3 and argv[0] == "same":
         same(argv[1], argv[2])
+    elif len(argv) == 2 and argv[0] == "consoles":
+        consoles(argv[1])
     elif len(argv) == 2 and argv[0] == "matrix":
         matrix(argv[1])
     elif len(argv) >= 8 and argv[0] == "kernel" and len(argv) % 2 == 0:

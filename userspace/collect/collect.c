@@ -8,9 +8,10 @@
  * given, their rows with boot renumbered to match, and their samples
  * under samples/boot<N>/; threads.csv, where parts have one, is merged
  * the same way, and so is workload.csv (collect_workload.c); the exact
- * traces (trace.csv, trace-points.csv, trace.txt) are concatenated.  Parts
- * measured in different units, or whose statistics were computed another
- * way, are refused.
+ * traces (trace.csv, trace-points.csv, trace.txt) are concatenated; a
+ * part's console.log (the guest's kernel console, put there by the lab)
+ * becomes console/boot<N>.log.  Parts measured in different units, or
+ * whose statistics were computed another way, are refused.
  */
 #include <err.h>
 #include <errno.h>
@@ -404,6 +405,29 @@ static int copy_trace(struct outdir *o, const struct part *p, size_t k,
 	return err;
 }
 
+/* The part's console.log, if it has one, as console/boot<i>.log. */
+static int copy_console(struct outdir *o, const struct part *p, int i)
+{
+	char src[PATH_MAX], dst[PATH_MAX], rel[32];
+	int err;
+
+	err = fmt_buf(src, sizeof(src), "%s/console.log", p->dir);
+	if (err || !path_exists(src))
+		return err;
+	err = outdir_path(o, "console", dst, sizeof(dst));
+	if (!err && mkdir(dst, 0777) < 0 && errno != EEXIST)
+		err = -errno;
+	if (!err)
+		err = fmt_buf(rel, sizeof(rel), "console/boot%d.log", i);
+	if (!err)
+		err = outdir_path(o, rel, dst, sizeof(dst));
+	if (!err)
+		err = copy_file(src, dst);
+	if (err)
+		warnx("copying %s into the run: %s", src, strerror(-err));
+	return err;
+}
+
 static int close_out(FILE *f, int err)
 {
 	if (!f)
@@ -434,6 +458,8 @@ static int write_run(struct outdir *o, const struct part *p, int n,
 			err = collect_workload(o, p[i].dir, i, &workload);
 		for (size_t k = 0; k < NTRACE && !err; k++)
 			err = copy_trace(o, &p[i], k, &trace[k]);
+		if (!err)
+			err = copy_console(o, &p[i], i);
 	}
 	for (size_t k = 0; k < NTRACE; k++)
 		err = close_out(trace[k], err);
