@@ -76,14 +76,16 @@ run_logged() {
 	return 1
 }
 
-# relay_checks < lines: a checker's "PASS: x", "FAIL: x" and "# note"
-# lines as test points and comments.
+# relay_checks < lines: a checker's "PASS: x", "FAIL: x", "SKIP: x: why"
+# and "# note" lines as test points and comments.
 relay_checks() {
 	local line
 	while IFS= read -r line; do
 		case $line in
 		"PASS: "*) check "${line#PASS: }" true ;;
 		"FAIL: "*) check "${line#FAIL: }" false ;;
+		"SKIP: "*": "*) line=${line#SKIP: }
+			skip "${line%%: *}" "${line#*: }" ;;
 		"#"*) echo "$line" ;;
 		esac
 	done
