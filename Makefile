@@ -13,7 +13,7 @@
 #                       faults injected (unload, unbind, group switches,
 #                       the tool killed), dma-debug counts, kmemleak, the
 #                       log checked for WARN, BUG, KASAN, lockdep, ...
-#   make vm-peer [KERNEL=src:7.3+debug] [DMA=iommu-strict] [SIZE=4096]
+#   make vm-peer [KERNEL=src:7.3] [DMA=iommu-strict] [SIZE=4096]
 #                [DIR=to_device] [SECONDS=2] [SAMPLES=10000] [TRACE=1]
 #                       the kernel's dma_map_benchmark beside dmabench
 #                       (single) in one -icount boot: a run directory;
@@ -95,10 +95,10 @@ vm-stress:
 		$(if $(MATRIX),--matrix $(MATRIX))
 
 # vm-peer: the kernel's dma_map_benchmark beside dmabench micro --api single,
-# one -icount boot of the debug kernel (KERNEL defaults to src:7.3+debug
+# one -icount boot of a kernel built by the lab (KERNEL defaults to src:7.3
 # here); see README.md.
 vm-peer:
-	lab/vm-peer.sh --kernel $(if $(filter command line,$(origin KERNEL)),$(KERNEL),src:7.3+debug) \
+	lab/vm-peer.sh --kernel $(if $(filter command line,$(origin KERNEL)),$(KERNEL),src:7.3) \
 		$(if $(filter-out all,$(DMA)),--dma $(DMA)) $(if $(SIZE),--size $(SIZE)) \
 		$(if $(DIR),--dir $(DIR)) $(if $(SECONDS),--seconds $(SECONDS)) \
 		$(if $(SAMPLES),--samples $(SAMPLES)) $(if $(TRACE),--trace)

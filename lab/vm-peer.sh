@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make vm-peer: the kernel's own dma_map_benchmark and dmabench side by side,
 # in one boot of a kernel built with CONFIG_DMA_MAP_BENCHMARK (the lab's
-# debug kernel, src:7.3+debug), on the same device (the spare PCI device,
+# source-built kernels, src:SERIES and src:SERIES+debug, have it), on the
+# same device (the spare PCI device,
 # QEMU's edu, behind an emulated Intel IOMMU), path, size and direction,
 # under QEMU -icount on one vCPU: both read instructions.
 #
@@ -23,19 +24,20 @@
 # and _do_unmap: a dma_map_single or dma_unmap_single and the check of its
 # address).  The run gets their traces and trace-diff.txt, the functions
 # whose instructions differ (lab/peerdiff.py).  One path only; stepping
-# takes about 15 minutes on the debug kernel.
+# takes about 15 minutes on the debug kernel, less on src:7.3.
 #
 # Writes a run directory OUT/peer-<date>-<release>/: peer.csv (one row per
 # path and op), peer.txt (the same as text, printed too), meta.txt, the
 # peer's raw output and dmabench's own run (dmabench/).  Prints the run
 # directory as its last line.  Exit 1 if a row disagrees.
 #
-# Usage: lab/vm-peer.sh [--kernel src:7.3+debug|TREE] [--dma LIST]
+# Usage: lab/vm-peer.sh [--kernel src:SERIES[+debug]|TREE] [--dma LIST]
 #                       [--size BYTES] [--dir DIR] [--seconds S]
 #                       [--samples N] [--out DIR] [--trace]
 #   --kernel   a kernel tree with CONFIG_DMA_MAP_BENCHMARK=y (default
-#              src:7.3+debug; built if not cached: make vm-kernel SRC=7.3
-#              CONFIG=debug, 15+ min)
+#              src:7.3, the lab's kernel; built if not cached, about 35
+#              min on 2 cores: make vm-kernel SRC=7.3; src:7.3+debug is
+#              the debug kernel, about 75 min)
 #   --dma      iommu-strict,iommu-lazy,iommu-identity or a part (default all
 #              three)
 #   --size     bytes per mapping, a multiple of 4096 (the peer maps pages;
@@ -52,7 +54,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=lab/guard.sh
 . "$repo/lab/guard.sh"
 guard_self "$@"
-kernel=src:7.3+debug
+kernel=src:7.3
 dma=iommu-strict,iommu-lazy,iommu-identity
 size=4096
 dir=to_device
@@ -111,8 +113,8 @@ build=$(cat "$tmp")
 # shellcheck source=/dev/null
 . "$repo/$build/kernel.env"
 if [ -z "${TREE-}" ] || ! grep -qx 'CONFIG_DMA_MAP_BENCHMARK=y' "$TREE/.config"; then
-	echo "vm-peer: $kernel has no CONFIG_DMA_MAP_BENCHMARK=y: use the lab's" \
-		"debug kernel, src:7.3+debug (make vm-kernel SRC=7.3 CONFIG=debug)" >&2
+	echo "vm-peer: $kernel has no CONFIG_DMA_MAP_BENCHMARK=y: use a kernel" \
+		"built by the lab (src:7.3, make vm-kernel SRC=7.3)" >&2
 	exit 1
 fi
 root=$("$repo/lab/mkroot.sh")
