@@ -33,7 +33,11 @@ If DIR/trace-funcs.csv exists (columns function,hit,api,path,size,dir,op)
 each of its functions is traced too, once, at its hit-th call, its key
 given by the row: the kernel's own dma_map_benchmark has no tag to read
 (lab/vm-peer.sh --trace).  The guest takes its interrupts as usual up to
-that call; QEMU masks them while the call is stepped.
+that call; QEMU masks them while the call is stepped.  No straight run
+ends after an instruction that may turn interrupts on (popf, sti): those
+are stepped, so that an interrupt pending then stays pending until the
+call has returned.  If a step lands in an x86 IDT entry stub all the same,
+the tracer stops with an error rather than count an interrupt as the call.
 
 The tracer ends when the guest powers off (gdb loses the connection).
 """
@@ -59,6 +63,13 @@ PREFIXES = ("cs", "ds", "es", "ss", "notrack", "bnd", "data16", "lock")
 # Mnemonics (besides call, j*, rep*) that change the control flow.
 FLOW = ("ret", "lret", "iret", "loop", "int", "sys", "ud", "hlt", "xbegin",
         "xabort", "enter", "leave", "vmcall", "(bad)")
+# Instructions that may turn interrupts on: a straight run must not pass
+# them (an interrupt taken in a run would be counted as the call).
+IRQ_ON = ("popf", "popfq", "popfw", "sti")
+# x86 IDT entry stubs, where a step that took an interrupt would land.
+IDT_ENTRY = ("asm_exc_", "asm_sysvec_", "asm_common_interrupt",
+             "asm_spurious_interrupt", "irq_entries_start",
+             "spurious_entries_start")
 # The longest straight run decoded at once.
 MAX_BLOCK = 64
 WIDTH = 79
@@ -155,7 +166,7 @@ class Stepper:
                 # the data (repe/repne cmps and scas stop on data: stepped).
                 kind = "rep" if op == "rep" and len(asm) > 1 and \
                     asm[1][:4] in ("movs", "stos") else "flow"
-            elif op.startswith(FLOW) or op == "(bad)":
+            elif op.startswith(FLOW) or op in IRQ_ON or op == "(bad)":
                 kind = "flow"
             else:
                 kind = ""
@@ -225,6 +236,9 @@ class Stepper:
                 raise RuntimeError("%s: over %d steps without returning"
                                    % (wrapper, MAX_STEPS))
             fn = self.syms.lookup(pc) or "0x%x" % pc
+            if fn.startswith(IDT_ENTRY):
+                raise RuntimeError("%s: an interrupt or exception was "
+                                   "taken while stepped (%s)" % (wrapper, fn))
             kind = self.kind(pc)[0]
             run, end = self.straight(pc)
             if reg("eflags") & IF:
