@@ -3,8 +3,8 @@
 # table (text for a mail, CSV, Markdown; the NVMe and RDMA workloads after
 # the microbenchmark, and as a CSV of their own), the plots and the report,
 # in the second kernel's run directory.  With --icount both kernels are
-# traced too (lab/vm-bench.sh --trace page,phys,phys_page, where vm-bench
-# has it), and the attribution of the traced calls, per op, is written
+# traced too (lab/vm-bench.sh --trace with those of page, phys and
+# phys_page that the matrix measures), and the attribution of the traced calls, per op, is written
 # beside the comparison (compare-<A>-attribution.txt, .csv, .md).
 #
 # Usage: lab/vm-compare.sh A B [--no-trace] [vm-bench options...]
@@ -49,7 +49,33 @@ if [ "$trace" = 1 ]; then
 		echo "vm-compare: no traces without --icount (ICOUNT=1): no" \
 			"attribution" >&2
 	else
-		bench+=(--trace "page,phys,phys_page")
+		# The matrix's APIs: the last --api of the configuration file
+		# and of the dmabench options (all of them where none is given).
+		apis=page,phys,phys_page
+		words=()
+		for ((i = 0; i < ${#args[@]}; i++)); do
+			if [ "${args[i]}" = --config ] && [ -r "${args[i + 1]-}" ]; then
+				mapfile -t -O "${#words[@]}" words < <(sed 's/#.*//' \
+					"${args[i + 1]}" | tr -s ' \t' '\n' | grep -v '^$')
+			fi
+		done
+		words+=("${args[@]}")
+		for ((i = 0; i < ${#words[@]}; i++)); do
+			case ${words[i]} in
+			--api) apis=${words[i + 1]-} ;;
+			--api=*) apis=${words[i]#--api=} ;;
+			esac
+		done
+		traced=()
+		for api in page phys phys_page; do
+			case ,$apis, in *",$api,"*) traced+=("$api") ;; esac
+		done
+		if [ ${#traced[@]} = 0 ]; then
+			echo "vm-compare: the matrix measures none of page, phys" \
+				"and phys_page: no traces, no attribution" >&2
+		else
+			bench+=(--trace "$(IFS=,; echo "${traced[*]}")")
+		fi
 	fi
 fi
 bench+=("${args[@]}")
