@@ -4,8 +4,11 @@
 # the microbenchmark, and as a CSV of their own), the plots and the report,
 # in the second kernel's run directory.  With --icount both kernels are
 # traced too (lab/vm-bench.sh --trace with those of page, phys and
-# phys_page that the matrix measures), and the attribution of the traced calls, per op, is written
-# beside the comparison (compare-<A>-attribution.txt, .csv, .md).
+# phys_page that the matrix measures), and the attribution of the traced
+# calls, per op, is written beside the comparison
+# (compare-<A>-attribution.txt, .csv, .md).  With
+# --icount the two kernels run side by side (their counts do not depend on
+# the host's load); without, one after the other.
 #
 # Usage: lab/vm-compare.sh A B [--no-trace] [vm-bench options...]
 #   A, B        Debian series (6.12, 7.3, ...), src:SERIES or kernel build
@@ -81,10 +84,39 @@ fi
 bench+=("${args[@]}")
 
 make -s -C "$repo/userspace"
-echo "vm-compare: kernel A ($a)" >&2
-run_a=$("$repo/lab/vm-bench.sh" --kernel "$a" "${bench[@]}" | tail -n 1)
-echo "vm-compare: kernel B ($b)" >&2
-run_b=$("$repo/lab/vm-bench.sh" --kernel "$b" "${bench[@]}" | tail -n 1)
+if [ "$icount" = 1 ]; then
+	# Instruction counts do not depend on what else the host runs: the
+	# two kernels boot side by side, one vCPU each, in about half the
+	# time.  A's progress goes to a log (its end is shown if it fails);
+	# it gets SIGTERM if we die (lab/guard.sh's parent-death signal).
+	mkdir -p "$repo/build"
+	log_a=$repo/build/vm-compare-A-$$.log
+	out_a=$(mktemp)
+	trap 'rm -f "$out_a"; [ -z "${pid_a-}" ] || kill "$pid_a" 2>/dev/null || true' EXIT
+	echo "vm-compare: kernel A ($a) beside kernel B ($b); A's progress:" \
+		"$log_a" >&2
+	"$repo/lab/vm-bench.sh" --kernel "$a" "${bench[@]}" >"$out_a" 2>"$log_a" &
+	pid_a=$!
+	echo "vm-compare: kernel B ($b)" >&2
+	run_b=$("$repo/lab/vm-bench.sh" --kernel "$b" "${bench[@]}" | tail -n 1)
+	echo "vm-compare: kernel B done; waiting for kernel A ($a)" >&2
+	st=0
+	wait "$pid_a" || st=$?
+	pid_a=
+	if [ "$st" != 0 ]; then
+		echo "vm-compare: kernel A ($a) failed ($st); the end of $log_a:" >&2
+		tail -n 30 "$log_a" >&2
+		exit 1
+	fi
+	run_a=$(tail -n 1 "$out_a")
+	rm -f "$log_a"
+else
+	# Times: one kernel at a time, so that neither slows the other.
+	echo "vm-compare: kernel A ($a)" >&2
+	run_a=$("$repo/lab/vm-bench.sh" --kernel "$a" "${bench[@]}" | tail -n 1)
+	echo "vm-compare: kernel B ($b)" >&2
+	run_b=$("$repo/lab/vm-bench.sh" --kernel "$b" "${bench[@]}" | tail -n 1)
+fi
 
 dmabench=$repo/userspace/dmabench
 for format in csv md; do

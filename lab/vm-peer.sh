@@ -28,8 +28,8 @@
 #
 # Writes a run directory OUT/peer-<date>-<release>/: peer.csv (one row per
 # path and op), peer.txt (the same as text, printed too), meta.txt, the
-# peer's raw output and dmabench's own run (dmabench/).  Prints the run
-# directory as its last line.  Exit 1 if a row disagrees.
+# peer's raw output and the guest's console (raw/) and dmabench's own run
+# (dmabench/).  Prints the run directory as its last line.  Exit 1 if a row disagrees.
 #
 # Usage: lab/vm-peer.sh [--kernel src:SERIES[+debug]|TREE] [--dma LIST]
 #                       [--size BYTES] [--dir DIR] [--seconds S]
@@ -106,7 +106,12 @@ tmp=$(mktemp)
 # shellcheck source=lab/tracer.sh
 . "$repo/lab/tracer.sh"
 # shellcheck disable=SC2317 # called by lab/guard.sh on a signal
-guard_cleanup() { tracer_stop; rm -f "$tmp"; }
+guard_cleanup() {
+	tracer_stop
+	rm -f "$tmp"
+	[ -z "${stage-}" ] || rm -rf "${repo:?}/$stage"
+	[ -z "${part-}" ] || rm -rf "$part"
+}
 trap 'tracer_stop; rm -f "$tmp"' EXIT
 guard_run "$repo/lab/build.sh" "$kernel" >"$tmp"
 build=$(cat "$tmp")
@@ -180,9 +185,14 @@ if [ ! -s "$drun/summary.csv" ]; then
 	tail "$repo/$stage/guest/dmabench.log" >&2
 	exit 1
 fi
-run=$out/peer-$(date -u +%Y%m%d-%H%M%S)-$RELEASE
+# Written under a temporary name, renamed when complete: a stopped run
+# leaves no half-written directory.
+final=$out/peer-$(date -u +%Y%m%d-%H%M%S)-$RELEASE
+part=$out/.tmp-$(basename "$final")-$$
+run=$part
 mkdir -p "$run/raw"
 cp "$repo/$stage"/guest/peer-*.txt "$repo/$stage/guest/dmabench.log" "$run/raw/"
+cp "$repo/$stage/peer.console" "$run/raw/console.log"
 cp -r "$drun" "$run/dmabench"
 {
 	echo "kernel=$RELEASE"
@@ -256,6 +266,10 @@ if [ "$trace" = 1 ]; then
 	{ echo; cat "$run/trace-diff.txt"; } >>"$run/peer.txt"
 	echo "trace=lab/trace.py: dmabench's map and unmap after its point, call 100 of each of the peer's second run" >>"$run/meta.txt"
 fi
+mv "$part" "$final"
+part=
+run=$final
+rm -rf "${repo:?}/$stage"
 cat "$run/peer.txt"
 echo "$run"
 if grep -q ',no$' "$run/peer.csv"; then
