@@ -191,7 +191,8 @@ log=build/bench-compare.out
 mkdir -p build
 lab/vm-compare.sh "${kernels[0]}" "${kernels[1]}" "${opts[@]}" >"$log"
 run_b=$(tail -n 1 "$log")
-cmp_txt=$(find "$run_b" -maxdepth 1 -name 'compare-*.txt' ! -name '*-workloads*' | head -n 1)
+cmp_txt=$(find "$run_b" -maxdepth 1 -name 'compare-*.txt' ! -name '*-workloads.txt' \
+	! -name '*-attribution.txt' | head -n 1)
 name_a=$(basename "$cmp_txt" .txt)
 run_a=$(dirname "$run_b")/${name_a#compare-}
 dmabench=userspace/dmabench
