@@ -9,7 +9,7 @@
 # without workloads (about 15 minutes on 2 cores), compared, plotted and
 # reported by lab/vm-compare.sh; FULL=1 the full matrix with the NVMe and
 # RDMA workloads.  It prints an estimate first, the guests' progress (their
-# consoles go to files), and last the comparison's summary and the run
+# consoles go into the runs), and last the comparison's summary and the run
 # directories; the last line is B's run directory.
 # NVME=/dev/nvme0n1 adds the NVMe workloads on that namespace (dmabench nvme
 # and fio, reads only; NVME_ARGS="..." their options, default --quick; writes
