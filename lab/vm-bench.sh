@@ -62,6 +62,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 # Stopped or killed, it stops its guest, build or merge (lab/guard.sh).
 # shellcheck source=lab/guard.sh
 . "$repo/lab/guard.sh"
+# shellcheck source=lab/words.sh
+. "$repo/lab/words.sh"
 guard_self "$@"
 kernel=7.3
 dma=all
@@ -166,7 +168,7 @@ micro=(--pci 0000:00:10.0 "${clock[@]}" --emulated --rev "$rev"
 [ "$quick" = 1 ] && micro+=(--quick)
 if [ -n "$config" ]; then
 	[ -r "$config" ] || { echo "vm-bench: cannot read $config" >&2; exit 2; }
-	mapfile -t words < <(sed 's/#.*//' "$config" | tr -s ' \t' '\n' | grep -v '^$')
+	mapfile -t words < <(config_words "$config")
 	micro+=("${words[@]}")
 fi
 

@@ -19,6 +19,8 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lab/words.sh
+. "$repo/lab/words.sh"
 if [ $# -lt 2 ] || [ "$1" = --help ] || [ "$1" = -h ]; then
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 	[ $# -ge 2 ] || exit 2
@@ -58,8 +60,7 @@ if [ "$trace" = 1 ]; then
 		words=()
 		for ((i = 0; i < ${#args[@]}; i++)); do
 			if [ "${args[i]}" = --config ] && [ -r "${args[i + 1]-}" ]; then
-				mapfile -t -O "${#words[@]}" words < <(sed 's/#.*//' \
-					"${args[i + 1]}" | tr -s ' \t' '\n' | grep -v '^$')
+				mapfile -t -O "${#words[@]}" words < <(config_words "${args[i + 1]}")
 			fi
 		done
 		words+=("${args[@]}")

@@ -18,6 +18,8 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lab/words.sh
+. "$repo/lab/words.sh"
 cd "$repo"
 quick=()
 case ${QUICK:-0} in 1|y|yes) quick=(--quick) ;; esac
@@ -25,7 +27,7 @@ words=()
 config=()
 if [ -n "${CONFIG:-}" ]; then
 	[ -r "$CONFIG" ] || { echo "bench: cannot read CONFIG=$CONFIG" >&2; exit 2; }
-	mapfile -t words < <(sed 's/#.*//' "$CONFIG" | tr -s ' \t' '\n' | grep -v '^$')
+	mapfile -t words < <(config_words "$CONFIG")
 	config=(--config "$CONFIG")
 fi
 
@@ -94,7 +96,7 @@ fi
 matrix_key() {
 	local opt
 	if [ -n "$1" ]; then
-		mapfile -t opt < <(sed 's/#.*//' "$1" | tr -s ' \t' '\n' | grep -v '^$')
+		mapfile -t opt < <(config_words "$1")
 		echo "$(basename "$1")-$(printf '%s ' "${opt[@]}" | sha256sum | cut -c1-8)"
 	else
 		echo none

@@ -29,6 +29,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+# shellcheck source=lab/words.sh
+. "$repo/lab/words.sh"
 kernel=7.3
 dma=all
 icount=0
@@ -95,7 +97,7 @@ micro=(--pci "$bdf" "${clock[@]}" --emulated --rev "$rev")
 [ "$quick" = 1 ] && micro+=(--quick)
 if [ -n "$config" ]; then
 	[ -r "$config" ] || { echo "vm-bench-arm64: cannot read $config" >&2; exit 2; }
-	mapfile -t words < <(sed 's/#.*//' "$config" | tr -s ' \t' '\n' | grep -v '^$')
+	mapfile -t words < <(config_words "$config")
 	micro+=("${words[@]}")
 fi
 ko=/dmabench/$build/bench-module/dmabench.ko
