@@ -4,6 +4,8 @@
 # and created atomically: a half-made root is never used.
 #
 # Usage: lab/mkroot.sh            prints the root's path on stdout
+#        lab/mkroot.sh --path     prints it without building: status 0 if
+#                                 it is built, 1 if not yet
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,6 +30,10 @@ root=$cache/root-trixie-$key
 if [ -e "$root/.complete" ]; then
 	echo "$root"
 	exit 0
+fi
+if [ "${1-}" = --path ]; then
+	echo "$root"
+	exit 1
 fi
 
 command -v debootstrap >/dev/null || {
