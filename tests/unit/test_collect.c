@@ -250,6 +250,31 @@ static void busy_part(void)
 	ok(path_exists(keep), "and its files are left alone");
 }
 
+static void clocks(void)
+{
+	json_t *t1 = json_pack("{s:s, s:i}", "source", "tsc", "tsc_khz", 999999);
+	json_t *t2 = json_pack("{s:s, s:i}", "source", "tsc", "tsc_khz", 1000000);
+	json_t *i1 = json_pack("{s:s, s:i, s:s}", "source", "icount",
+			       "tsc_khz", 999999, "conversion", "none");
+	json_t *i2 = json_pack("{s:s, s:i, s:s}", "source", "icount",
+			       "tsc_khz", 1000000, "conversion", "none");
+	json_t *i3 = json_pack("{s:s, s:i, s:s}", "source", "icount",
+			       "tsc_khz", 1000000, "conversion", "other");
+
+	ok(collect_same_clock(t1, t1), "clock: the same clock is the same");
+	ok(!collect_same_clock(t1, t2),
+	   "clock: TSC at 999999 and 1000000 kHz differ (ticks converted)");
+	ok(collect_same_clock(i1, i2),
+	   "clock: icount's tsc_khz does not matter (nothing converted)");
+	ok(!collect_same_clock(i1, i3), "clock: but the rest of it does");
+	ok(!collect_same_clock(t1, i1), "clock: tsc is not icount");
+	json_decref(t1);
+	json_decref(t2);
+	json_decref(i1);
+	json_decref(i2);
+	json_decref(i3);
+}
+
 void test_collect(void)
 {
 	char out[PATH_MAX];
@@ -267,5 +292,6 @@ void test_collect(void)
 	tap_diag("two refusals follow on stderr");
 	refusals(out);
 	busy_part();
+	clocks();
 	remove_tree(top);
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "results.h"
 
 /* The exact traces' tables (make vm-trace, lab/trace.py). */
@@ -17,5 +19,12 @@
 
 int collect_merge(const char *parent, char *const *parts, int nparts,
 		  const char *command, char *final, size_t size);
+
+/*
+ * Do two parts' clocks ("clock" of part.json) convert ticks alike?  Under
+ * icount nothing is converted, so a TSC calibrated a kHz apart in another
+ * boot (999999 against 1000000 under QEMU) changes nothing.
+ */
+bool collect_same_clock(json_t *a, json_t *b);
 
 #endif

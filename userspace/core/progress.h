@@ -18,6 +18,11 @@ struct progress {
 	uint64_t ops_skipped;	/* by the points that did not */
 	double busy;		/* seconds the points that ran took */
 	bool estimated;		/* the first whole-matrix estimate is out */
+	/*
+	 * The clock is an emulated guest's under QEMU -icount: its seconds
+	 * count instructions, not the host's time, so no time left is said.
+	 */
+	bool guest_clock;
 };
 
 void progress_init(struct progress *p, unsigned int total,

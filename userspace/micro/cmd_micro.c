@@ -177,7 +177,10 @@ static void announce(const struct micro *m, double per_op)
 		m->o.nthreads, plural(m->o.nthreads), m->o.nbatches,
 		m->o.nbatches == 1 ? "" : "es", m->o.samples, m->o.warmup,
 		m->o.repeat, plural(m->o.repeat), m->cpu);
-	if (per_op > 0) {
+	if (!strcmp(m->o.clock, "icount")) {
+		fputs("dmabench: estimated duration: none: under --clock icount the guest's clock counts instructions, not the host's time\n",
+		      stderr);
+	} else if (per_op > 0) {
 		fmt_duration(took, sizeof(took), per_op * matrix_ops(m));
 		fprintf(stderr, "dmabench: estimated duration: about %s (from one probe run; refined after the first point)\n",
 			took);

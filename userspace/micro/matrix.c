@@ -666,6 +666,7 @@ int matrix_run(struct micro *m)
 	m->tp.nsizes = m->o.ntrace_sizes;
 	m->tp.dirs = m->o.trace_dirs;
 	progress_init(&m->prog, matrix_points(m), matrix_ops(m));
+	m->prog.guest_clock = !strcmp(m->o.clock, "icount");
 	for (int path = 0; path < PATH_COUNT; path++) {
 		if (!(m->want & (1U << path)))
 			continue;
