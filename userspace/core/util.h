@@ -13,6 +13,9 @@
 #include <sys/types.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+/* The structure of type that holds member at ptr. */
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
 
 int fmt_buf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -17,30 +17,18 @@
  */
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <math.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "fio.h"
-#include "fio_import.h"
-#include "fio_window.h"
-#include "hugebuf.h"
-#include "json.h"
+#include "frame.h"
 #include "nvme.h"
-#include "perfrec.h"
 #include "proc.h"
-#include "progress.h"
-#include "sysprof.h"
 #include "util.h"
 #include "workload.h"
 
@@ -59,43 +47,33 @@ static void time_sysprof(struct fio_run *fr)
 	}
 }
 
-static int sweep(struct fio_run *fr)
+static void label(struct wl_run *w, unsigned int i, char *buf, size_t size)
 {
-	struct outcome *oc = malloc(sizeof(*oc));
-	char label[160], msg[800];
-	unsigned int n;
-	double t0;
-	int err = 0;
+	struct fio_run *fr = container_of(w, struct fio_run, wl);
 
-	if (!oc)
-		return -ENOMEM;
-	time_sysprof(fr);
-	progress_init(&fr->prog, fr->npoints, fr->npoints);
-	for (unsigned int i = 0; i < fr->npoints && !err; i++) {
-		fio_point_label(&fr->points[i], label, sizeof(label));
-		progress_begin(&fr->prog, label);
-		t0 = now_seconds();
-		/* --into may hold earlier runs' fio-<n>.json. */
-		n = wl_out_next_point(&fr->out, "fio", &fr->next_file);
-		fio_run_point(fr, &fr->points[i], n, oc);
-		if (oc->status == STATUS_NONE || fio_stop) {
-			fio_drop_files(fr, n);
-			fputs("interrupted\n", stderr);
-			err = -EINTR;
-			break;
-		}
-		if (oc->status != STATUS_OK) {
-			fr->failed += oc->status == STATUS_FAILED;
-			snprintf(msg, sizeof(msg), "%s: %s",
-				 status_names[oc->status], oc->note);
-			progress_end(&fr->prog, now_seconds() - t0, msg);
-		} else {
-			progress_end(&fr->prog, now_seconds() - t0, NULL);
-		}
-		err = fio_record(fr, &fr->points[i], oc, n);
-	}
-	free(oc);
-	return err;
+	fio_point_label(&fr->points[i], buf, size);
+}
+
+static void run_point(struct wl_run *w, unsigned int i, unsigned int n,
+		      struct wl_result *r)
+{
+	struct fio_run *fr = container_of(w, struct fio_run, wl);
+
+	fio_run_point(fr, &fr->points[i], n, &fr->oc);
+	r->status = fr->oc.status;
+	r->note = fr->oc.note;
+}
+
+static int write_point(struct wl_run *w, unsigned int i, unsigned int n)
+{
+	struct fio_run *fr = container_of(w, struct fio_run, wl);
+
+	return fio_record(fr, &fr->points[i], &fr->oc, n);
+}
+
+static void drop(struct wl_run *w, unsigned int n)
+{
+	fio_drop_files(container_of(w, struct fio_run, wl), n);
 }
 
 /* Before anything runs */
@@ -115,7 +93,7 @@ static int find_fio(struct fio_run *fr)
 	}
 	snprintf(fr->version, sizeof(fr->version), "%.*s",
 		 (int)strcspn(out, " \n"), out);
-	return fr->o.wl.perf_record ? perfrec_check() : 0;
+	return 0;
 }
 
 static bool any_writes(const struct fio_run *fr)
@@ -126,9 +104,11 @@ static bool any_writes(const struct fio_run *fr)
 	return false;
 }
 
-/* Everything before the output exists: no file is made if this fails. */
-static int prepare(struct fio_run *fr)
+/* fio, the jobs, the device, the points.  Nothing is written yet. */
+static int prepare(struct wl_run *w)
 {
+	struct fio_run *fr = container_of(w, struct fio_run, wl);
+
 	if (find_fio(fr))
 		return -1;
 	snprintf(fr->dev.arg, sizeof(fr->dev.arg), "%s", fr->o.device);
@@ -139,51 +119,60 @@ static int prepare(struct fio_run *fr)
 	    nvme_prepare_device(&fr->o, any_writes(fr), &fr->dev, &fr->span) ||
 	    fio_plan(fr))
 		return -1;
-	return hugebuf_pool_opt(fr->o.wl.hugepages);
+	time_sysprof(fr);
+	return 0;
 }
 
-static void announce(const struct fio_run *fr)
+static void announce(struct wl_run *w)
 {
+	const struct fio_run *fr = container_of(w, struct fio_run, wl);
 	char took[32];
 
 	/* fio takes a moment to start and to stop. */
-	fmt_duration(took, sizeof(took), fr->npoints *
+	fmt_duration(took, sizeof(took), w->npoints *
 		     (fr->o.seconds + fr->o.ramp + 0.5));
 	fprintf(stderr, "dmabench: %s: DMA path %s; %s, %u points, %g s + %g s ramp each: about %s, on CPU %d\n",
-		fr->dev.arg, fr->dev.dma.path, fr->version, fr->npoints,
+		fr->dev.arg, fr->dev.dma.path, fr->version, w->npoints,
 		fr->o.seconds, fr->o.ramp, took, fr->cpu);
 }
 
-int cmd_fio(int argc, char **argv)
+static enum wl_parsed parse(struct wl_run *w, int argc, char **argv)
 {
-	struct fio_run *fr;
+	struct fio_run *fr = container_of(w, struct fio_run, wl);
 	int ret;
 
-	fr = calloc(1, sizeof(*fr));
-	if (!fr) {
-		warnx("out of memory");
-		return 1;
-	}
-	fr->next_file = 1;
+	w->opts = &fr->o.wl;
 	ret = fio_parse(argc, argv, fr);
-	if (ret) {
-		free(fr);
-		return ret > 0 ? 0 : EXIT_USAGE;
-	}
-	catch_stop(&fio_stop, 1,
-		   "\ndmabench: stopping fio, then cleaning up\n");
-	ret = 1;
-	if (!prepare(fr) && !fio_stop &&
-	    !wl_out_open(&fr->out, fr->o.wl.into, fr->o.wl.out, argc, argv)) {
-		announce(fr);
-		ret = sweep(fr);
-		ret = wl_out_finish(&fr->out, ret, fio_stop, fr->failed,
-				    fr->o.wl.into);
-	}
-	hugebuf_pool_restore();
+	return ret > 0 ? WL_DONE : ret < 0 ? WL_USAGE : WL_MEASURE;
+}
+
+static void cleanup(struct wl_run *w)
+{
+	struct fio_run *fr = container_of(w, struct fio_run, wl);
+
 	for (unsigned int i = 0; i < fr->njobs; i++)
 		free(fr->jobs[i].text);
 	free(fr->points);
-	free(fr);
-	return ret;
+}
+
+static const struct wl_command fio_command = {
+	.tool = "fio",
+	.size = sizeof(struct fio_run),
+	.offset = offsetof(struct fio_run, wl),
+	.stop = &fio_stop,
+	.stop_max = 1,
+	.stopping = "\ndmabench: stopping fio, then cleaning up\n",
+	.parse = parse,
+	.prepare = prepare,
+	.announce = announce,
+	.label = label,
+	.run = run_point,
+	.write = write_point,
+	.drop = drop,
+	.cleanup = cleanup,
+};
+
+int cmd_fio(int argc, char **argv)
+{
+	return wl_main(&fio_command, argc, argv);
 }

@@ -84,6 +84,7 @@ struct outcome {
 };
 
 struct fio_run {
+	struct wl_run wl;		/* the frame's (frame.h) */
 	struct nvme_opts o;
 	struct own_opts own;
 	struct job jobs[FIO_MAX_JOBS];
@@ -93,13 +94,9 @@ struct fio_run {
 	char version[32];
 	int cpu;
 	uint64_t span;
-	struct point *points;
-	unsigned int npoints;
-	unsigned int next_file;		/* fio-<n>.json */
-	unsigned int failed;
+	struct point *points;		/* wl.npoints of them */
+	struct outcome oc;		/* of the point under way */
 	double prof_start_s;		/* sysprof_start()'s quickest, or NAN */
-	struct wl_out out;
-	struct progress prog;
 };
 
 /* fio_exec.c: set by SIGINT, SIGTERM, SIGHUP; the point stops, its run too. */

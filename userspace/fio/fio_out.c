@@ -125,7 +125,7 @@ static int write_json(struct fio_run *fr, const struct point *pt,
 	int err;
 
 	snprintf(name, sizeof(name), "fio-%u-point.json", n);
-	err = nvme_json_start(&j, &fr->out, name, "fio", row, &fr->dev);
+	err = nvme_json_start(&j, &fr->wl.out, name, "fio", row, &fr->dev);
 	if (err)
 		return err;
 	json_int(&j, "cpu", fr->cpu);
@@ -228,17 +228,19 @@ int fio_record(struct fio_run *fr, const struct point *pt,
 		row.profile = oc->profile;
 	err = write_json(fr, pt, oc, &row, n);
 	if (!err)
-		err = wl_out_row(&fr->out, &row);
+		err = wl_out_row(&fr->wl.out, &row);
 	if (err)
-		warnx("%s/workload: cannot write point %u: %s", fr->out.dir, n,
+		warnx("%s/workload: cannot write point %u: %s", fr->wl.out.dir, n,
 		      strerror(-err));
 	return err;
 }
 
-/* An interrupted point leaves no files behind, as it leaves no row. */
+/*
+ * An interrupted point leaves no files behind, as it leaves no row (its
+ * perf record files are the frame's to drop).
+ */
 void fio_drop_files(struct fio_run *fr, unsigned int n)
 {
-	wl_out_unlink(&fr->out, "fio", n, ".json");
-	wl_out_unlink(&fr->out, "fio", n, ".log");
-	perfrec_point_drop(&fr->out, "fio", n);
+	wl_out_unlink(&fr->wl.out, "fio", n, ".json");
+	wl_out_unlink(&fr->wl.out, "fio", n, ".log");
 }

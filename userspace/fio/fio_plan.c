@@ -186,8 +186,8 @@ int fio_plan(struct fio_run *fr)
 	unsigned int each = nvme_plan_rw(&fr->o, NVME_RANDREAD, NULL), n = 0;
 	struct nvme_point *nv = calloc(each, sizeof(*nv));
 
-	fr->npoints = fr->njobs * each;
-	fr->points = calloc(fr->npoints, sizeof(*fr->points));
+	fr->wl.npoints = fr->njobs * each;
+	fr->points = calloc(fr->wl.npoints, sizeof(*fr->points));
 	if (!nv || !fr->points) {
 		free(nv);
 		warnx("out of memory");
@@ -254,5 +254,5 @@ bool fio_unsupported_here(const struct fio_run *fr, const struct point *pt,
 int fio_point_file(struct fio_run *fr, unsigned int n, const char *suffix,
 		   char *path, char *rel)
 {
-	return wl_out_point_path(&fr->out, "fio", n, suffix, path, rel);
+	return wl_out_point_path(&fr->wl.out, "fio", n, suffix, path, rel);
 }

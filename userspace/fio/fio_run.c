@@ -170,7 +170,7 @@ static bool take_window(struct fio_run *fr, unsigned int n,
 		return ret == 1;
 
 	if (fr->o.wl.perf_record)
-		*perf = perfrec_point_start(&fr->out, "fio", n, oc->perf_why,
+		*perf = perfrec_point_start(&fr->wl.out, "fio", n, oc->perf_why,
 					    sizeof(oc->perf_why));
 	if (!w->by_stat && ramp < JOB_SETTLE_S)
 		start = w->io_seen + JOB_SETTLE_S;
@@ -268,7 +268,7 @@ static int run_fio(struct fio_run *fr, const struct point *pt,
 		err = fio_wait(pid, &status);
 	/* After fio: perf's ending and folding would disturb it. */
 	if (perf)
-		perfrec_point_stop(perf, &fr->out, "fio", n, oc->profile,
+		perfrec_point_stop(perf, &fr->wl.out, "fio", n, oc->profile,
 				   oc->perf_why, sizeof(oc->perf_why));
 	return err ?: status;
 }

@@ -1,32 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dmabench nvme: drive an NVMe namespace with io_uring and measure what
- * each I/O costs, point by point.  This file holds the sweep over the
- * points (nvme_opts.c names them, nvme_out.c records each; the checks a
+ * each I/O costs, point by point.  This file holds the command's steps
+ * in the workload frame (frame.h): how a point runs and is judged
+ * (nvme_opts.c names the points, nvme_out.c records each; the checks a
  * device and a point must pass first, which dmabench fio shares, are in
  * nvme_prep.c).
  *
  * Order of business: options; the device (what it is, its DMA path and,
  * for writes, every check that may refuse it) before anything is opened
- * for writing or any output made; the CPU; the output; the points.
- * Whatever happens, the huge page pool gets its old size back, and an
- * --out run is kept only if the sweep was not interrupted.
+ * for writing or any output made; the CPU; then the frame makes the
+ * output and runs the points.  Whatever happens, the huge page pool gets
+ * its old size back, and an --out run is kept only if the sweep was not
+ * interrupted (both the frame's).
  */
 #include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "frame.h"
 #include "cpus.h"
-#include "hugebuf.h"
 #include "nvme.h"
 #include "perfrec.h"
-#include "progress.h"
-#include "sysprof.h"
 #include "util.h"
 #include "workload.h"
 
@@ -116,7 +115,7 @@ static void measure(struct nvme_run *nr, struct nvme_io *io, unsigned int n,
 	}
 	lathist_reset(&nr->hist);
 	if (nr->o.wl.perf_record)
-		perf = perfrec_point_start(&nr->out, "nvme", n, oc->perf_why,
+		perf = perfrec_point_start(&nr->wl.out, "nvme", n, oc->perf_why,
 					   sizeof(oc->perf_why));
 	sp = sysprof_start(&nr->o.wl.sysprof);
 	ret = nvme_io_run(io, nr->o.seconds, &nr->hist, &oc->res);
@@ -125,16 +124,18 @@ static void measure(struct nvme_run *nr, struct nvme_io *io, unsigned int n,
 		sysprof_free(sp);
 	}
 	if (perf)
-		perfrec_point_stop(perf, &nr->out, "nvme", n, oc->profile,
+		perfrec_point_stop(perf, &nr->wl.out, "nvme", n, oc->profile,
 				   oc->perf_why, sizeof(oc->perf_why));
 	judge(nr, &io->job, ret, &oc->res, oc);
 }
 
-/* Point index (from 1) of the sweep, its files numbered n. */
-static void run_point(struct nvme_run *nr, const struct nvme_point *pt,
-		      unsigned int index, unsigned int n,
-		      struct nvme_outcome *oc)
+/* Point i (from 0) of the sweep, its files numbered n (frame.h). */
+static void run_point(struct wl_run *w, unsigned int i, unsigned int n,
+		      struct wl_result *r)
 {
+	struct nvme_run *nr = container_of(w, struct nvme_run, wl);
+	const struct nvme_point *pt = &nr->points[i];
+	struct nvme_outcome *oc = &nr->oc;
 	bool huge = pt->buffers == NVME_BUF_HUGE ||
 		    pt->buffers == NVME_BUF_FIXED_HUGE;
 	struct nvme_job job = {
@@ -151,7 +152,7 @@ static void run_point(struct nvme_run *nr, const struct nvme_point *pt,
 		.span = nr->span / pt->bs * pt->bs,
 		.nsid = nr->dev.nsid,
 		.lba_shift = __builtin_ctz(nr->dev.lbs),
-		.seed = index,
+		.seed = i + 1,
 	};
 	struct hugebuf buf;
 	struct nvme_io io;
@@ -159,15 +160,17 @@ static void run_point(struct nvme_run *nr, const struct nvme_point *pt,
 
 	memset(oc, 0, sizeof(*oc));
 	oc->seed = job.seed;
+	r->note = oc->note;
 	if (nvme_point_unsupported(&nr->dev, nr->o.passthru, pt, oc->note,
 				   sizeof(oc->note))) {
-		oc->status = STATUS_UNSUPPORTED;
+		oc->status = r->status = STATUS_UNSUPPORTED;
 		return;
 	}
 	ret = hugebuf_alloc(&buf, (size_t)pt->qd * pt->bs, huge, oc->note,
 			    sizeof(oc->note));
 	if (ret) {
-		oc->status = huge ? STATUS_UNSUPPORTED : STATUS_FAILED;
+		oc->status = r->status = huge ? STATUS_UNSUPPORTED :
+						STATUS_FAILED;
 		return;
 	}
 	oc->buf_bytes = buf.maplen;
@@ -184,52 +187,21 @@ static void run_point(struct nvme_run *nr, const struct nvme_point *pt,
 		measure(nr, &io, n, oc);
 	nvme_io_teardown(&io);
 	hugebuf_free(&buf);
+	r->status = oc->status;
 }
 
-/* The progress line's end: the time it took, or why it did not run. */
-static void report(struct nvme_run *nr, const struct nvme_outcome *oc,
-		   double secs)
+static void label(struct wl_run *w, unsigned int i, char *buf, size_t size)
 {
-	char msg[600];
+	struct nvme_run *nr = container_of(w, struct nvme_run, wl);
 
-	if (oc->status == STATUS_OK) {
-		progress_end(&nr->prog, secs, NULL);
-		return;
-	}
-	nr->failed += oc->status == STATUS_FAILED;
-	snprintf(msg, sizeof(msg), "%s: %s", status_names[oc->status],
-		 oc->note);
-	progress_end(&nr->prog, secs, msg);
+	point_label(nr, &nr->points[i], buf, size);
 }
 
-static int sweep(struct nvme_run *nr)
+static int write_point(struct wl_run *w, unsigned int i, unsigned int n)
 {
-	struct nvme_outcome oc;
-	char label[128];
-	unsigned int n;
-	double t0;
-	int err;
+	struct nvme_run *nr = container_of(w, struct nvme_run, wl);
 
-	progress_init(&nr->prog, nr->npoints, nr->npoints);
-	for (unsigned int i = 0; i < nr->npoints; i++) {
-		point_label(nr, &nr->points[i], label, sizeof(label));
-		progress_begin(&nr->prog, label);
-		t0 = now_seconds();
-		/* --into may hold earlier runs' nvme-<n>.json. */
-		n = wl_out_next_point(&nr->out, "nvme", &nr->next_file);
-		run_point(nr, &nr->points[i], i + 1, n, &oc);
-		if (oc.status == STATUS_NONE || nvme_stop) {
-			if (nr->o.wl.perf_record)
-				perfrec_point_drop(&nr->out, "nvme", n);
-			fputs("interrupted\n", stderr);
-			return -EINTR;
-		}
-		report(nr, &oc, now_seconds() - t0);
-		err = nvme_record(nr, &nr->points[i], &oc, n);
-		if (err)
-			return err;
-	}
-	return 0;
+	return nvme_record(nr, &nr->points[i], &nr->oc, n);
 }
 
 /* Open what the points use; writes were checked before. */
@@ -257,18 +229,19 @@ static int open_device(struct nvme_run *nr, bool writes)
 	return 0;
 }
 
-static void announce(const struct nvme_run *nr)
+static void announce(struct wl_run *w)
 {
+	const struct nvme_run *nr = container_of(w, struct nvme_run, wl);
 	const struct nvme_dev *d = &nr->dev;
 	char took[32];
 
 	fmt_duration(took, sizeof(took),
-		     nr->npoints * (nr->o.seconds + nr->o.ramp));
+		     w->npoints * (nr->o.seconds + nr->o.ramp));
 	fprintf(stderr, "dmabench: %s%s%s%s: DMA path %s%s%s\n", d->arg,
 		d->ctrl[0] ? " (" : "", d->ctrl, d->ctrl[0] ? ")" : "",
 		d->dma.path, d->dma.pci[0] ? ", PCI " : "", d->dma.pci);
 	fprintf(stderr, "dmabench: %u point%s, %g s + %g s ramp each: about %s, on CPU %d\n",
-		nr->npoints, nr->npoints == 1 ? "" : "s", nr->o.seconds,
+		w->npoints, w->npoints == 1 ? "" : "s", nr->o.seconds,
 		nr->o.ramp, took, nr->cpu);
 	for (size_t i = 0; i < nr->o.nqd; i++) {
 		if (d->nr_requests && nr->o.qd[i] > d->nr_requests) {
@@ -279,62 +252,67 @@ static void announce(const struct nvme_run *nr)
 	}
 }
 
-/* Everything before the output exists: no file is made if this fails. */
-static int prepare(struct nvme_run *nr)
+/* The device, opened; the CPU; the points.  Nothing is written yet. */
+static int prepare(struct wl_run *w)
 {
+	struct nvme_run *nr = container_of(w, struct nvme_run, wl);
 	bool writes = nr->o.rw & NVME_WRITES;
 
-	if (nr->o.wl.perf_record && perfrec_check())
-		return -1;
 	if (nvme_prepare_device(&nr->o, writes, &nr->dev, &nr->span) ||
 	    open_device(nr, writes))
 		return -1;
 	nr->cpu = pin_cpu(nr->o.cpu);
 	if (nr->cpu < 0)
 		return -1;
-	nr->npoints = nvme_plan(&nr->o, NULL);
-	nr->points = calloc(nr->npoints, sizeof(*nr->points));
+	w->npoints = nvme_plan(&nr->o, NULL);
+	nr->points = calloc(w->npoints, sizeof(*nr->points));
 	if (!nr->points) {
 		warnx("out of memory");
 		return -1;
 	}
 	nvme_plan(&nr->o, nr->points);
-	return hugebuf_pool_opt(nr->o.wl.hugepages);
+	return 0;
 }
 
-int cmd_nvme(int argc, char **argv)
+static enum wl_parsed parse(struct wl_run *w, int argc, char **argv)
 {
-	struct nvme_run *nr;
+	struct nvme_run *nr = container_of(w, struct nvme_run, wl);
 	int ret;
 
-	nr = calloc(1, sizeof(*nr));
-	if (!nr) {
-		warnx("out of memory");
-		return 1;
-	}
 	nr->fd_blk = nr->fd_ng = -1;
-	nr->next_file = 1;
+	w->opts = &nr->o.wl;
 	ret = nvme_parse(argc, argv, &nr->o);
-	if (ret) {
-		free(nr);
-		return ret > 0 ? 0 : EXIT_USAGE;
-	}
-	catch_stop(&nvme_stop, 2,
-		   "\ndmabench: stopping this point, then cleaning up (again to stop waiting for the device)\n");
-	ret = 1;
-	if (!prepare(nr) && !nvme_stop &&
-	    !wl_out_open(&nr->out, nr->o.wl.into, nr->o.wl.out, argc, argv)) {
-		announce(nr);
-		ret = sweep(nr);
-		ret = wl_out_finish(&nr->out, ret, nvme_stop, nr->failed,
-				    nr->o.wl.into);
-	}
-	hugebuf_pool_restore();
+	return ret > 0 ? WL_DONE : ret < 0 ? WL_USAGE : WL_MEASURE;
+}
+
+static void cleanup(struct wl_run *w)
+{
+	struct nvme_run *nr = container_of(w, struct nvme_run, wl);
+
 	if (nr->fd_blk >= 0)
 		close(nr->fd_blk);
 	if (nr->fd_ng >= 0)
 		close(nr->fd_ng);
 	free(nr->points);
-	free(nr);
-	return ret;
+}
+
+static const struct wl_command nvme_command = {
+	.tool = "nvme",
+	.size = sizeof(struct nvme_run),
+	.offset = offsetof(struct nvme_run, wl),
+	.stop = &nvme_stop,
+	.stop_max = 2,
+	.stopping = "\ndmabench: stopping this point, then cleaning up (again to stop waiting for the device)\n",
+	.parse = parse,
+	.prepare = prepare,
+	.announce = announce,
+	.label = label,
+	.run = run_point,
+	.write = write_point,
+	.cleanup = cleanup,
+};
+
+int cmd_nvme(int argc, char **argv)
+{
+	return wl_main(&nvme_command, argc, argv);
 }

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "frame.h"
 #include "lathist.h"
 #include "prng.h"
 #include "progress.h"
@@ -257,18 +258,15 @@ struct nvme_outcome {
 };
 
 struct nvme_run {
+	struct wl_run wl;		/* the frame's (frame.h) */
 	struct nvme_opts o;
 	struct nvme_dev dev;
-	struct wl_out out;
 	int fd_blk;			/* O_DIRECT block device, or -1 */
 	int fd_ng;			/* the generic char device, or -1 */
 	int cpu;
 	uint64_t span;			/* bytes of the device in use */
-	struct nvme_point *points;
-	unsigned int npoints;
-	unsigned int next_file;		/* nvme-<n>.json */
-	unsigned int failed;
-	struct progress prog;
+	struct nvme_point *points;	/* wl.npoints of them */
+	struct nvme_outcome oc;		/* of the point under way */
 	struct lathist hist;
 };
 

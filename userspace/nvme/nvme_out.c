@@ -96,7 +96,7 @@ static int write_json(struct nvme_run *nr, const struct nvme_point *pt,
 	int err;
 
 	snprintf(name, sizeof(name), "nvme-%u.json", n);
-	err = nvme_json_start(&j, &nr->out, name, "dmabench nvme", row,
+	err = nvme_json_start(&j, &nr->wl.out, name, "dmabench nvme", row,
 			      &nr->dev);
 	if (err)
 		return err;
@@ -163,7 +163,7 @@ int nvme_record(struct nvme_run *nr, const struct nvme_point *pt,
 	row.profile = oc->profile;
 	if (ok || oc->res.ops) {
 		fill_figures(nr, oc, &row);
-		err = wl_out_hist(&nr->out, "nvme", n, "-lat.csv", &nr->hist,
+		err = wl_out_hist(&nr->wl.out, "nvme", n, "-lat.csv", &nr->hist,
 				  hist);
 		row.histogram = hist;
 		workload_row_enough(&row, note, sizeof(note));
@@ -171,9 +171,9 @@ int nvme_record(struct nvme_run *nr, const struct nvme_point *pt,
 	if (!err)
 		err = write_json(nr, pt, oc, &row, n);
 	if (!err)
-		err = wl_out_row(&nr->out, &row);
+		err = wl_out_row(&nr->wl.out, &row);
 	if (err)
-		warnx("%s/workload: cannot write point %u: %s", nr->out.dir, n,
+		warnx("%s/workload: cannot write point %u: %s", nr->wl.out.dir, n,
 		      strerror(-err));
 	return err;
 }

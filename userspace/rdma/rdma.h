@@ -28,6 +28,7 @@
 #include "lathist.h"
 #include "progress.h"
 #include "sysprof.h"
+#include "frame.h"
 #include "workload.h"
 
 #define RDMA_PAGE		4096ULL		/* ns_per_page counts 4 KiB pages */
@@ -173,15 +174,12 @@ struct rdma_run {
 
 /* The sweep. */
 struct rdma_ctx {
+	struct wl_run wl;		/* the frame's (frame.h) */
 	struct rdma_opts o;
 	struct rdma_dev dev;
 	struct rdma_run run;
-	struct wl_out w;
-	struct progress prog;
-	struct rdma_point *pts;
-	unsigned int npts;
-	unsigned int nok, nunsupported, nfailed;
-	unsigned int next_file;		/* rdma-<n>.json: n to try */
+	struct rdma_point *pts;		/* wl.npoints of them */
+	struct rdma_result res;		/* of the point under way */
 };
 
 /* Set by SIGINT, SIGTERM, SIGHUP: stop the point, clean up, leave. */

@@ -84,7 +84,7 @@ static int point_json(struct rdma_ctx *c, const struct rdma_point *p,
 	FILE *f;
 
 	snprintf(name, sizeof(name), "rdma-%u.json", n);
-	f = wl_out_file(&c->w, name, rel, relsize);
+	f = wl_out_file(&c->wl.out, name, rel, relsize);
 	if (!f)
 		return -errno;
 	json_init(&j, f);
@@ -92,7 +92,7 @@ static int point_json(struct rdma_ctx *c, const struct rdma_point *p,
 	json_str(&j, "tool", "dmabench rdma");
 	json_str(&j, "workload", p->workload);
 	json_int(&j, "point", p->index);
-	json_str(&j, "command", c->w.command ? c->w.command : "");
+	json_str(&j, "command", c->wl.out.command ? c->wl.out.command : "");
 	json_u64(&j, "size", p->size);
 	json_int(&j, "qd", p->qd);
 	json_str(&j, "buffers", p->huge ? "huge" : "normal");
@@ -239,14 +239,14 @@ int rdma_write_point(struct rdma_ctx *c, const struct rdma_point *p,
 	int err = 0;
 
 	if (ok && res->lat && res->lat->n)
-		err = wl_out_hist(&c->w, "rdma", n, "-lat.csv", res->lat, hist);
+		err = wl_out_hist(&c->wl.out, "rdma", n, "-lat.csv", res->lat, hist);
 	if (!err && ok && p->test == RDMA_T_REG && res->lat2->n)
-		err = wl_out_hist(&c->w, "rdma", n, "-dereg-lat.csv", res->lat2,
+		err = wl_out_hist(&c->wl.out, "rdma", n, "-dereg-lat.csv", res->lat2,
 				  hist2);
 	if (!err)
 		err = point_json(c, p, res, n, hist, hist2, rel, sizeof(rel));
 	if (err) {
-		warnx("%s/workload: cannot write point %u: %s", c->w.dir, n,
+		warnx("%s/workload: cannot write point %u: %s", c->wl.out.dir, n,
 		      strerror(-err));
 		return err;
 	}
@@ -265,7 +265,7 @@ int rdma_write_point(struct rdma_ctx *c, const struct rdma_point *p,
 				  res->perf_why : PERFREC_NOTE);
 	workload_row_enough(&w, note, sizeof(note));
 	w.note = note;
-	err = wl_out_row(&c->w, &w);
+	err = wl_out_row(&c->wl.out, &w);
 	if (err || p->test != RDMA_T_REG)
 		return err;
 	/* ibv_dereg_mr: its own row, the profile being the pair's. */
@@ -283,5 +283,5 @@ int rdma_write_point(struct rdma_ctx *c, const struct rdma_point *p,
 		workload_note_add(dnote, sizeof(dnote), RDMA_SOFT_NOTE);
 	workload_row_enough(&d, dnote, sizeof(dnote));
 	d.note = dnote;
-	return wl_out_row(&c->w, &d);
+	return wl_out_row(&c->wl.out, &d);
 }

@@ -491,21 +491,3 @@ int wl_out_close(struct wl_out *w, bool ok)
 	w->command = NULL;
 	return err;
 }
-
-int wl_out_finish(struct wl_out *w, int err, bool stopped, unsigned int failed,
-		  const char *into)
-{
-	int ret = 0;
-
-	if (wl_out_close(w, !err) || err)
-		ret = stopped ? 130 : 1;
-	if (failed)
-		warnx("%u point%s failed: see the notes of their rows", failed,
-		      failed == 1 ? "" : "s");
-	if (err == -EINTR && into)
-		warnx("interrupted: the rows of the points that finished stay in %s",
-		      into);
-	else if (err == -EINTR)
-		warnx("interrupted: nothing written");
-	return ret;
-}

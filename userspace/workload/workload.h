@@ -203,12 +203,5 @@ int wl_out_hist(struct wl_out *w, const char *tool, unsigned int n,
 int wl_out_row(struct wl_out *w, const struct workload_row *r);
 /* ok: keep the run (print its directory on stdout); else discard (--out). */
 int wl_out_close(struct wl_out *w, bool ok);
-/*
- * The end of a sweep that ended with err (-EINTR: interrupted, stopped
- * by a signal): wl_out_close(), and the failed points and what an
- * interruption left said.  The exit status: 0, 1, or 130 when stopped.
- */
-int wl_out_finish(struct wl_out *w, int err, bool stopped, unsigned int failed,
-		  const char *into);
 
 #endif
