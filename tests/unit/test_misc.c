@@ -2,12 +2,15 @@
 /*
  * Run directory names, durations, kernel config lines, path expectations.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
 
+#include "hugebuf.h"
+#include "ledger.h"
 #include "names.h"
 #include "pcibind.h"
 #include "progress.h"
@@ -138,6 +141,42 @@ static void command_line(void)
 	free(s);
 }
 
+/* What every ledger shares (ledger.h), in DMABENCH_STATE_DIR. */
+static void ledgers(void)
+{
+	char text[128], v[16];
+	unsigned int fixed = 0;
+	int pid = 0;
+
+	is_int(ledger_write("t", "pages=12\npid=4242\n"), 0,
+	       "ledgers: one written");
+	is_int(ledger_read("t", text, sizeof(text)), 0, "ledgers: read back");
+	ok(!ledger_get(text, "pages", v, sizeof(v)) && !strcmp(v, "12"),
+	   "ledgers: a key's value");
+	is_int(ledger_get(text, "page", v, sizeof(v)), -ENOENT,
+	       "ledgers: a key's prefix is not the key");
+	ok(!ledger_pid(text, &pid) && pid == 4242, "ledgers: its pid");
+	ok(ledger_pid("pid=12x", &pid) && ledger_pid("pid=", &pid) &&
+	   ledger_pid("pages=1", &pid), "ledgers: a pid that is not one refused");
+	ok(!ledger_owner_alive(getpid()),
+	   "ledgers: a live process that is not dmabench owns none");
+	ok(!ledger_owner_alive(999999999), "ledgers: nor does a dead one");
+	ledger_remove("t");
+	is_int(ledger_read("t", text, sizeof(text)), -ENOENT,
+	       "ledgers: removed");
+	/* A pool ledger of a dead dmabench, but the pool as it says. */
+	if (read_text(HUGEBUF_POOL, v, sizeof(v))) {
+		tap_diag("no " HUGEBUF_POOL " here: the pool's repair untested");
+		return;
+	}
+	snprintf(text, sizeof(text), "pages=%s\npid=999999999\n", v);
+	ledger_write("hugepages", text);
+	is_int(hugebuf_pool_repair(&fixed), 0,
+	       "repair: the pool as the ledger of a dead dmabench says");
+	ok(fixed == 0 && ledger_read("hugepages", text, sizeof(text)) == -ENOENT,
+	   "repair: nothing changed, the ledger removed");
+}
+
 /* The ledger a lent PCI device leaves for dmabench repair. */
 static void ledger(void)
 {
@@ -175,6 +214,7 @@ static void ledger(void)
 	       "repair: a device no longer there, its writer dead");
 	ok(access(path, F_OK) != 0, "repair: its ledger removed");
 	is_int(fixed, 0, "repair: nothing changed on the machine");
+	ledgers();
 	unsetenv("DMABENCH_STATE_DIR");
 	rmdir(dir);
 }

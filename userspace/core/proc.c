@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -79,7 +80,7 @@ static char **merge_env(char *const env[])
 pid_t prog_spawn(char *const argv[], char *const env[], int out, int err)
 {
 	char path[PATH_MAX], **envp;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 	int null;
 
 	if (prog_find(argv[0], path, sizeof(path)))
@@ -95,6 +96,12 @@ pid_t prog_spawn(char *const argv[], char *const env[], int out, int err)
 		return pid;
 	}
 	if (pid == 0) {
+		/*
+		 * It dies with us, even if we are SIGKILLed: no fio or
+		 * perf record -a runs on without anyone to stop it.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+			_exit(127);
 		null = open("/dev/null", O_RDWR);
 		if (null < 0 || dup2(null, STDIN_FILENO) < 0 ||
 		    dup2(out >= 0 ? out : null, STDOUT_FILENO) < 0 ||

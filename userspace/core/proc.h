@@ -14,7 +14,9 @@ int prog_find(const char *name, char *path, size_t size);
  * Start argv[0] (looked up in $PATH) with stdin from /dev/null, stdout
  * to out and stderr to err (-1: /dev/null), and env[] ("NAME=value",
  * NULL-terminated, or NULL) added to the environment, replacing what it
- * names.  The pid, or -errno (-ENOENT: no such program).
+ * names.  It gets SIGTERM when the thread that started it ends, even by
+ * SIGKILL: start it from the main thread.  The pid, or -errno (-ENOENT:
+ * no such program).
  */
 pid_t prog_spawn(char *const argv[], char *const env[], int out, int err);
 /*

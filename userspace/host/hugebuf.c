@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "hugebuf.h"
+#include "ledger.h"
 #include "util.h"
 
 /* What the buffers hold: a written device gets this, not zeroes. */
@@ -23,6 +24,14 @@
 
 static unsigned long pool_old;
 static bool pool_changed;
+static bool at_exit;		/* hugebuf_pool_restore() registered */
+
+/*
+ * The pool's size before a run changed it, and the run's pid: written
+ * before the change, removed once the size is back (ledger.h), for
+ * dmabench repair after a SIGKILL.
+ */
+#define POOL_LEDGER	"hugepages"
 
 /* "Name:   123 kB" in /proc/meminfo; the number, or -1. */
 static long long meminfo_value(const char *text, const char *name)
@@ -143,6 +152,53 @@ static int read_pool(unsigned long *n)
 	return 0;
 }
 
+/* The pages and pid of the pool's ledger: 0, -ENOENT, -EINVAL. */
+static int pool_ledger_read(unsigned long *pages, int *pid)
+{
+	char text[128], num[24], *end;
+	int err;
+
+	err = ledger_read(POOL_LEDGER, text, sizeof(text));
+	if (err)
+		return err;
+	if (ledger_pid(text, pid) || ledger_get(text, "pages", num, sizeof(num)))
+		return -EINVAL;
+	*pages = strtoul(num, &end, 10);
+	return num[0] && !*end ? 0 : -EINVAL;
+}
+
+/*
+ * Before the first change: the ledger written.  A ledger of a dmabench
+ * that runs refuses the change (two runs would each put back the other's
+ * size); one of a dmabench that is gone holds the size to put back.
+ */
+static int pool_ledger_take(unsigned long *old, char *err, size_t errsz)
+{
+	unsigned long pages;
+	char text[96];
+	int pid, ret;
+
+	ret = pool_ledger_read(&pages, &pid);
+	if (!ret && pid != getpid() && ledger_owner_alive(pid)) {
+		snprintf(err, errsz,
+			 "dmabench (pid %d) has changed the pool and will put it back; wait for it, or run without --hugepages",
+			 pid);
+		return -EBUSY;
+	}
+	if (!ret && pages != *old) {
+		warnx("the huge page pool is %lu pages, left so by a dmabench that is gone (pid %d): %lu is put back at exit",
+		      *old, pid, pages);
+		*old = pages;
+	}
+	snprintf(text, sizeof(text), "pages=%lu\npid=%d\n", *old, (int)getpid());
+	ret = ledger_write(POOL_LEDGER, text);
+	if (ret)
+		snprintf(err, errsz,
+			 "%s/%s: cannot record the pool's size to put back should this be killed: %s",
+			 ledger_dir(), POOL_LEDGER, strerror(-ret));
+	return ret;
+}
+
 int hugebuf_pool_set(unsigned long n, char *err, size_t errsz)
 {
 	unsigned long old, got;
@@ -155,8 +211,13 @@ int hugebuf_pool_set(unsigned long n, char *err, size_t errsz)
 		return ret;
 	}
 	if (!pool_changed) {
+		ret = pool_ledger_take(&old, err, errsz);
+		if (ret)
+			return ret;
 		pool_old = old;
-		atexit(hugebuf_pool_restore);
+		if (!at_exit)
+			atexit(hugebuf_pool_restore);
+		at_exit = true;
 	}
 	snprintf(buf, sizeof(buf), "%lu", n);
 	ret = write_text(HUGEBUF_POOL, buf);
@@ -164,6 +225,9 @@ int hugebuf_pool_set(unsigned long n, char *err, size_t errsz)
 		snprintf(err, errsz, "cannot write %lu to %s: %s%s", n,
 			 HUGEBUF_POOL, strerror(-ret),
 			 ret == -EACCES || ret == -EROFS ? " (needs root, and a writable /proc/sys)" : "");
+		/* Unchanged, and as the ledger says: nothing to put back. */
+		if (!pool_changed && !read_pool(&got) && got == pool_old)
+			ledger_remove(POOL_LEDGER);
 		return ret;
 	}
 	pool_changed = true;
@@ -202,6 +266,49 @@ void hugebuf_pool_restore(void)
 	snprintf(buf, sizeof(buf), "%lu", pool_old);
 	err = write_text(HUGEBUF_POOL, buf);
 	if (err)
-		fprintf(stderr, "dmabench: could not put %s back to %lu: %s\n",
-			HUGEBUF_POOL, pool_old, strerror(-err));
+		fprintf(stderr, "dmabench: could not put %s back to %lu: %s (the ledger %s/%s stays, for dmabench repair)\n",
+			HUGEBUF_POOL, pool_old, strerror(-err), ledger_dir(),
+			POOL_LEDGER);
+	else
+		ledger_remove(POOL_LEDGER);
+}
+
+int hugebuf_pool_repair(unsigned int *fixed)
+{
+	unsigned long pages, now;
+	char buf[32];
+	int pid, err;
+
+	err = pool_ledger_read(&pages, &pid);
+	if (err == -ENOENT)
+		return 0;
+	if (err) {
+		warnx("%s/%s: not a ledger dmabench wrote: left alone",
+		      ledger_dir(), POOL_LEDGER);
+		return err;
+	}
+	if (ledger_owner_alive(pid)) {
+		printf("huge page pool: in use by dmabench (pid %d): left alone\n",
+		       pid);
+		return 0;
+	}
+	err = read_pool(&now);
+	if (!err && now != pages) {
+		snprintf(buf, sizeof(buf), "%lu", pages);
+		err = write_text(HUGEBUF_POOL, buf);
+		if (err) {
+			warnx("huge page pool: cannot put it back to %lu pages: %s; the ledger stays",
+			      pages, strerror(-err));
+			return err;
+		}
+		printf("huge page pool: %lu pages, left so by dmabench (pid %d, gone): back to %lu\n",
+		       now, pid, pages);
+		(*fixed)++;
+	} else if (!err) {
+		printf("huge page pool: as it was before dmabench (%lu pages); its ledger removed\n",
+		       pages);
+	}
+	if (!err)
+		ledger_remove(POOL_LEDGER);
+	return err;
 }

@@ -32,8 +32,11 @@ int hugebuf_alloc(struct hugebuf *b, size_t len, bool huge,
 void hugebuf_free(struct hugebuf *b);
 /*
  * Make the pool n pages for this run; the old size is remembered and
- * put back by hugebuf_pool_restore() (also registered with atexit()).
- * err[] says if the kernel gave fewer pages than asked.
+ * put back by hugebuf_pool_restore() (also registered with atexit()),
+ * and written first to a ledger (ledger.h), "hugepages", for dmabench
+ * repair should this be killed.  err[] says if the kernel gave fewer
+ * pages than asked (-ENOMEM), or why nothing changed (-EBUSY: another
+ * dmabench has the pool changed).
  */
 int hugebuf_pool_set(unsigned long n, char *err, size_t errsz);
 /*
@@ -43,5 +46,11 @@ int hugebuf_pool_set(unsigned long n, char *err, size_t errsz);
  */
 int hugebuf_pool_opt(long n);
 void hugebuf_pool_restore(void);
+/*
+ * dmabench repair: the pool put back to the ledger's size if the dmabench
+ * that wrote it is gone; says so on stdout, and counts it in *fixed.
+ * 0, or -errno (said).
+ */
+int hugebuf_pool_repair(unsigned int *fixed);
 
 #endif

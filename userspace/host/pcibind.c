@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ledger.h"
 #include "pcibind.h"
 #include "util.h"
 
@@ -71,15 +72,16 @@ static int group_type(struct pcibind *pb, char *buf, size_t size)
 	return err ? err : read_text(path, buf, size);
 }
 
-static int ledger_path(const char *bdf, char *path, size_t size)
+/* Its ledger (ledger.h) is called pci-<bdf>. */
+static int ledger_name(const char *bdf, char *name, size_t size)
 {
-	return fmt_buf(path, size, "%s/pci-%s", pcibind_state_dir(), bdf);
+	return fmt_buf(name, size, "pci-%s", bdf);
 }
 
 /* Look at the device and remember its state; changes nothing. */
 int pcibind_open(struct pcibind *pb, const char *bdf)
 {
-	char path[128], name[32];
+	char path[PATH_MAX], name[32];
 	int err;
 
 	memset(pb, 0, sizeof(*pb));
@@ -90,7 +92,9 @@ int pcibind_open(struct pcibind *pb, const char *bdf)
 		warnx("--pci %s: no such PCI device (see lspci -D)", bdf);
 		return -ENODEV;
 	}
-	err = ledger_path(bdf, path, sizeof(path));
+	err = ledger_name(bdf, name, sizeof(name));
+	if (!err)
+		err = ledger_path(name, path, sizeof(path));
 	if (!err && path_exists(path)) {
 		warnx("%s: %s says a dmabench lent it and did not give it back (killed?): run 'dmabench repair' first",
 		      bdf, path);
@@ -121,13 +125,6 @@ int pcibind_open(struct pcibind *pb, const char *bdf)
 	return 0;
 }
 
-const char *pcibind_state_dir(void)
-{
-	const char *d = getenv("DMABENCH_STATE_DIR");
-
-	return d && *d ? d : "/run/dmabench";
-}
-
 int pcibind_ledger_fmt(const struct pcibind *pb, int pid, char *buf,
 		       size_t size)
 {
@@ -137,28 +134,6 @@ int pcibind_ledger_fmt(const struct pcibind *pb, int pid, char *buf,
 }
 
 /* The value of key in text's "key=value" lines into buf; 0 or -ENOENT. */
-static int ledger_get(const char *text, const char *key, char *buf,
-		      size_t size)
-{
-	size_t klen = strlen(key), len;
-	const char *p = text, *end;
-
-	for (; *p; p = *end ? end + 1 : end) {
-		end = strchr(p, '\n');
-		if (!end)
-			end = p + strlen(p);
-		if (!strncmp(p, key, klen) && p[klen] == '=') {
-			len = end - (p + klen + 1);
-			if (len >= size)
-				return -ENAMETOOLONG;
-			memcpy(buf, p + klen + 1, len);
-			buf[len] = '\0';
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 int pcibind_ledger_parse(const char *text, struct pcibind *pb, int *pid)
 {
 	char num[24];
@@ -178,66 +153,38 @@ int pcibind_ledger_parse(const char *text, struct pcibind *pb, int *pid)
 	if (*end || v < -1 || v > 1000000)
 		return -EINVAL;
 	pb->group = v;
-	if (ledger_get(text, "pid", num, sizeof(num)))
+	if (ledger_pid(text, pid))
 		return -EINVAL;
-	v = strtol(num, &end, 10);
-	if (*end || v <= 0 || v > 1 << 30)
-		return -EINVAL;
-	*pid = v;
 	return fmt_buf(pb->dir, sizeof(pb->dir), PCI_DEVICES "/%s", pb->bdf);
 }
 
 /* Before the first change: what to give back, should we be killed. */
-static void ledger_write(struct pcibind *pb)
+static void pb_ledger_write(struct pcibind *pb)
 {
-	char path[PATH_MAX], tmp[PATH_MAX], text[256];
-	ssize_t len;
-	int fd, err;
+	char name[32], text[256];
+	int err;
 
 	if (pb->ledger)
 		return;
-	if (mkdir(pcibind_state_dir(), 0700) < 0 && errno != EEXIST) {
-		warn("%s: cannot record what to restore should this be killed",
-		     pcibind_state_dir());
-		return;
-	}
-	err = ledger_path(pb->bdf, path, sizeof(path));
-	if (!err)
-		err = fmt_buf(tmp, sizeof(tmp), "%s.tmp", path);
+	err = ledger_name(pb->bdf, name, sizeof(name));
 	if (!err)
 		err = pcibind_ledger_fmt(pb, getpid(), text, sizeof(text));
-	if (err)
-		goto out;
-	/* Whole or not at all: written beside it, then renamed. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		err = -errno;
-		goto out;
-	}
-	len = write(fd, text, strlen(text));
-	if (len != (ssize_t)strlen(text))
-		err = len < 0 ? -errno : -EIO;
-	if (close(fd) < 0 && !err)
-		err = -errno;
-	if (!err && rename(tmp, path) < 0)
-		err = -errno;
-	if (err)
-		unlink(tmp);
-out:
+	if (!err)
+		err = ledger_write(name, text);
 	if (err) {
-		warnx("%s: cannot record what to restore should this be killed: %s",
-		      path, strerror(-err));
+		warnx("%s/%s: cannot record what to restore should this be killed: %s",
+		      ledger_dir(), name, strerror(-err));
 		return;
 	}
 	pb->ledger = true;
 }
 
-static void ledger_remove(struct pcibind *pb)
+static void pb_ledger_remove(struct pcibind *pb)
 {
-	char path[PATH_MAX];
+	char name[32];
 
-	if (pb->ledger && !ledger_path(pb->bdf, path, sizeof(path)))
-		unlink(path);
+	if (pb->ledger && !ledger_name(pb->bdf, name, sizeof(name)))
+		ledger_remove(name);
 	pb->ledger = false;
 }
 
@@ -258,7 +205,7 @@ static int claim(struct pcibind *pb)
 	err = current_driver(pb, drv, sizeof(drv));
 	if (err)
 		return err;
-	ledger_write(pb);
+	pb_ledger_write(pb);
 	if (drv[0] && strcmp(drv, DRIVER)) {
 		err = sysfs_write(pb->dir, "driver/unbind", pb->bdf, NULL);
 		if (err)
@@ -362,21 +309,11 @@ int pcibind_restore(struct pcibind *pb)
 		}
 	}
 	if (!ret)
-		ledger_remove(pb);
+		pb_ledger_remove(pb);
 	return ret;
 }
 
 /* Is pid a live dmabench (not a process that took its number since)? */
-static bool alive(int pid)
-{
-	char path[64], comm[32];
-
-	if (kill(pid, 0) < 0 && errno == ESRCH)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	return !read_text(path, comm, sizeof(comm)) && !strcmp(comm, "dmabench");
-}
-
 int pcibind_repair(const char *path, unsigned int *fixed)
 {
 	char text[512], drv[64], now[32], over[64], opath[128];
@@ -392,7 +329,7 @@ int pcibind_repair(const char *path, unsigned int *fixed)
 		      strerror(-err));
 		return err;
 	}
-	if (alive(pid)) {
+	if (ledger_owner_alive(pid)) {
 		printf("%s: in use by dmabench (pid %d): left alone\n", pb.bdf, pid);
 		return 0;
 	}

@@ -25,11 +25,10 @@ struct pcibind {
 
 /*
  * Before its first change to a device, pcibind writes what it found to a
- * ledger, $DMABENCH_STATE_DIR (default /run/dmabench) /pci-<bdf>, and
- * removes it once everything is undone: a process killed in between
- * (SIGKILL) leaves it for `dmabench repair` (pcibind_repair()).
+ * ledger (ledger.h), pci-<bdf>, and removes it once everything is undone:
+ * a process killed in between (SIGKILL) leaves it for `dmabench repair`
+ * (pcibind_repair()).
  */
-const char *pcibind_state_dir(void);
 int pcibind_open(struct pcibind *pb, const char *bdf);
 int pcibind_bind(struct pcibind *pb);
 int pcibind_unbind(struct pcibind *pb);

@@ -2,8 +2,9 @@
 /*
  * dmabench repair: what a dmabench killed by SIGKILL (or a crash) left
  * behind, put back: each PCI device it had lent to dmabench.ko (from the
- * ledgers pcibind.c keeps), and the module itself, unloaded when nothing
- * holds it.  Says what it fixed.
+ * ledgers pcibind.c keeps), the module itself, unloaded when nothing
+ * holds it, and the huge page pool's size (hugebuf.c's ledger).  Says
+ * what it fixed.
  */
 #include <dirent.h>
 #include <err.h>
@@ -16,6 +17,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "hugebuf.h"
+#include "ledger.h"
 #include "pcibind.h"
 #include "util.h"
 
@@ -26,7 +29,8 @@ static const char usage[] =
 "device it had lent to the dmabench module back to its driver, with its\n"
 "IOMMU group's type as it was (from the ledgers in $DMABENCH_STATE_DIR,\n"
 "default /run/dmabench, written before the first change), then unload the\n"
-"module if nothing holds it.  A device whose dmabench still runs is left\n"
+"module if nothing holds it, and put the huge page pool (--hugepages of the\n"
+"workloads) back to its size.  A device whose dmabench still runs is left\n"
 "alone.  Prints what it fixed, or that there was nothing to fix.  Exit 0\n"
 "when everything is as it was, 1 when something could not be restored.\n"
 "\n"
@@ -34,7 +38,7 @@ static const char usage[] =
 
 static int repair_devices(unsigned int *fixed)
 {
-	const char *dir = pcibind_state_dir();
+	const char *dir = ledger_dir();
 	char path[PATH_MAX];
 	struct dirent *de;
 	int ret = 0, err;
@@ -94,8 +98,10 @@ int cmd_repair(int argc, char **argv)
 	}
 	err = repair_devices(&fixed);
 	if (err && err != -EIO && err != -EINVAL && err != -ENOENT)
-		warnx("%s: %s", pcibind_state_dir(), strerror(-err));
+		warnx("%s: %s", ledger_dir(), strerror(-err));
 	err2 = repair_module(&fixed);
+	if (!err2)
+		err2 = hugebuf_pool_repair(&fixed);
 	if (!err && !err2 && fixed)
 		printf("repaired: %u change%s undone\n", fixed,
 		       fixed == 1 ? "" : "s");
