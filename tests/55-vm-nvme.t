@@ -6,8 +6,10 @@
 # p50/p99 latency, CPU per I/O and the DMA share of kernel samples, on the
 # path it was run for; fio agrees with dmabench, and dmabench is not slower.
 # Then, in a guest with four more disks, writes to a mounted, signed or
-# partitioned disk are refused and leave its data unchanged; and
-# --perf-record keeps perf.data and folded stacks with the results.
+# partitioned disk are refused and leave its data unchanged;
+# --perf-record keeps perf.data and folded stacks with the results; and
+# dmabench nvme and fio killed by SIGINT, SIGTERM and SIGKILL leave no fio,
+# huge page or run directory behind.
 set -uo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -34,7 +36,11 @@ else
 	check "vm-bench with NVMe on 7.3" false
 fi
 
-# The refusals, in a guest of their own with four blank disks.
+# The refusals, in a guest of their own with four blank disks; then, on
+# the blank one, dmabench nvme and fio killed (tests/vm/workload-kill.sh)
+# at random moments from a printed seed (KILL_SEED=N repeats them).
+seed=${KILL_SEED:-$(( $(date +%s) % 100000 ))}
+echo "# seed $seed (KILL_SEED=$seed repeats it)"
 if build=$(lab/build.sh 7.3 2>"$logs/build-nvme.log"); then
 	qemu="-M q35"
 	for s in mounted0 signed0 parted0 blank0; do
@@ -49,6 +55,11 @@ if build=$(lab/build.sh 7.3 2>"$logs/build-nvme.log"); then
 /dmabench/$build/tests/nvme-perf.sh /dmabench/$build/userspace/dmabench \\
 	/dmabench/$out "\$(cat /dmabench/$out/blank-device)" \\
 	>/dmabench/$out/tap-perf 2>&1
+for w in nvme fio; do
+	/dmabench/$build/tests/workload-kill.sh /dmabench/$build/userspace/dmabench \\
+		/dmabench/$out $seed \$w "\$(cat /dmabench/$out/blank-device)" \\
+		>/dmabench/$out/tap-kill-\$w 2>&1
+done
 SCRIPT
 	chmod +x "$out/refusals.sh"
 	run_logged vm-nvme-refusals lab/boot.sh "$build" "$out" 1 "$qemu" "" \
@@ -63,6 +74,13 @@ SCRIPT
 	else
 		check "the perf record checks ran in the guest" false
 	fi
+	for w in nvme fio; do
+		if [ -s "$out/tap-kill-$w" ]; then
+			relay_tap "$w killed" "$out/tap-kill-$w"
+		else
+			check "the checks of dmabench $w killed ran in the guest" false
+		fi
+	done
 else
 	check "lab build for 7.3" false
 fi

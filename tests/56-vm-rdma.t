@@ -4,7 +4,8 @@
 # offered), the loopback data path and NVMe over RDMA driven by io_uring all
 # write sane rows into one run directory; then the NVMe-over-RDMA script is
 # failed after each of its steps, killed half-way and run whole, and leaves
-# nothing configured each time.
+# nothing configured each time; and dmabench rdma killed by SIGINT, SIGTERM
+# and SIGKILL leaves no RDMA resource, huge page or run directory behind.
 set -uo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -29,11 +30,17 @@ else
 	check "vm-bench with RDMA on 7.3" false
 fi
 
+# dmabench rdma killed at random moments (tests/vm/workload-kill.sh), from
+# a printed seed (KILL_SEED=N repeats them), after the teardown checks.
+seed=${KILL_SEED:-$(( $(date +%s) % 100000 ))}
+echo "# seed $seed (KILL_SEED=$seed repeats it)"
 if build=$(lab/build.sh 7.3 2>"$logs/build-rdma.log"); then
 	cat >"$out/teardown.sh" <<SCRIPT
 #!/bin/sh
 /dmabench/$build/tests/nvmeof-teardown.sh /dmabench/scripts/nvmeof-rdma.sh \\
 	/dmabench/$build/userspace/dmabench /dmabench/$out >/dmabench/$out/tap 2>&1
+/dmabench/$build/tests/workload-kill.sh /dmabench/$build/userspace/dmabench \\
+	/dmabench/$out $seed rdma >/dmabench/$out/tap-kill 2>&1
 SCRIPT
 	chmod +x "$out/teardown.sh"
 	run_logged vm-nvmeof-teardown lab/boot.sh "$build" "$out" 2 \
@@ -43,6 +50,11 @@ SCRIPT
 		relay_tap teardown "$out/tap"
 	else
 		check "the teardown checks ran in the guest" false
+	fi
+	if [ -s "$out/tap-kill" ]; then
+		relay_tap "rdma killed" "$out/tap-kill"
+	else
+		check "the checks of dmabench rdma killed ran in the guest" false
 	fi
 else
 	check "lab build for 7.3" false

@@ -250,6 +250,28 @@ static void busy_part(void)
 	ok(path_exists(keep), "and its files are left alone");
 }
 
+/* A killed run's staging directory is removed by the next run there. */
+static void stale(void)
+{
+	char parent[512], dead[600], other[600];
+	struct outdir o;
+
+	snprintf(parent, sizeof(parent), "%s/stale", top);
+	snprintf(dead, sizeof(dead), "%s/.tmp-999999999-abcdef", parent);
+	snprintf(other, sizeof(other), "%s/.tmp-notapid", parent);
+	mkdir(parent, 0777);
+	mkdir(dead, 0777);
+	mkdir(other, 0777);
+	tap_put_file(dead, "summary.csv", "half\n");
+	tap_diag("a removal is said on stderr");
+	ok(outdir_open_run(&o, parent) == 0, "stale: a run opened");
+	ok(!path_exists(dead), "stale: the gone dmabench's staging directory removed");
+	ok(path_exists(other), "stale: what is not one left alone");
+	ok(strstr(o.dir, "/.tmp-") != NULL, "stale: the new one is a staging directory");
+	outdir_abort(&o);
+	ok(!path_exists(o.dir), "stale: and an aborted one goes");
+}
+
 static void clocks(void)
 {
 	json_t *t1 = json_pack("{s:s, s:i}", "source", "tsc", "tsc_khz", 999999);
@@ -292,6 +314,7 @@ void test_collect(void)
 	tap_diag("two refusals follow on stderr");
 	refusals(out);
 	busy_part();
+	stale();
 	clocks();
 	remove_tree(top);
 }

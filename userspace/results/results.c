@@ -3,6 +3,7 @@
  * Result directories, created atomically, and the rows of summary.csv.
  */
 #include <dirent.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "ledger.h"
 #include "results.h"
 #include "util.h"
 
@@ -57,6 +59,33 @@ static int make_samples_dir(struct outdir *o)
 	return err;
 }
 
+/*
+ * A run is made in .tmp-<pid>-XXXXXX and renamed when complete.  One
+ * whose dmabench is gone (killed by SIGKILL) is removed by the next run
+ * made under the same parent.
+ */
+static void remove_stale(const char *parent)
+{
+	char path[PATH_MAX], c;
+	struct dirent *de;
+	DIR *d;
+	int pid;
+
+	d = opendir(parent);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (sscanf(de->d_name, ".tmp-%d-%c", &pid, &c) != 2 || pid <= 0 ||
+		    ledger_owner_alive(pid) ||
+		    fmt_buf(path, sizeof(path), "%s/%s", parent, de->d_name))
+			continue;
+		if (!remove_tree(path))
+			warnx("removed %s: what a dmabench that is gone (pid %d, killed?) had begun",
+			      path, pid);
+	}
+	closedir(d);
+}
+
 int outdir_open_run(struct outdir *o, const char *parent)
 {
 	int err;
@@ -66,7 +95,10 @@ int outdir_open_run(struct outdir *o, const char *parent)
 	if (!err)
 		err = mkdir_p(parent);
 	if (!err)
-		err = fmt_buf(o->dir, sizeof(o->dir), "%s/.tmp-XXXXXX", parent);
+		remove_stale(parent);
+	if (!err)
+		err = fmt_buf(o->dir, sizeof(o->dir), "%s/.tmp-%d-XXXXXX",
+			      parent, (int)getpid());
 	if (err)
 		return err;
 	if (!mkdtemp(o->dir))
