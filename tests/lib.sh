@@ -94,13 +94,20 @@ relay_checks() {
 # relay_tap PREFIX FILE: the TAP a guest wrote, each of its points one of
 # ours named "PREFIX: description", its comments passed on.
 relay_tap() {
-	local prefix=$1 line
+	local prefix=$1 line plan=
 	while IFS= read -r line; do
 		case $line in
 		"ok "*) check "$prefix: ${line#ok * - }" true ;;
 		"not ok "*) check "$prefix: ${line#not ok * - }" false ;;
 		"Bail out!"*) check "$prefix: ${line#Bail out! }" false ;;
 		"#"*) echo "$line" ;;
+		1..*) plan=$line ;;
 		esac
 	done <"$2"
+	# A script that died half-way printed no plan: that is a failure,
+	# with what it said instead.
+	if [ -z "$plan" ]; then
+		check "$prefix: its checks ran to their end (a plan printed)" false
+		grep -v -E '^(ok|not ok|#)' "$2" | tail -n 5 | sed 's/^/# /'
+	fi
 }
