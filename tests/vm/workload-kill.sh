@@ -23,8 +23,13 @@ dev=${5-}
 
 case $cmd in
 nvme | fio)
-	args=(--dev "$dev" --quick --time 2 --ramp 0.5 --no-sampling)
-	[ "$cmd" = nvme ] && args+=(--buffers "normal,fixed-huge")
+	# nvme takes its device as an argument, fio as --dev.
+	args=(--quick --time 2 --ramp 0.5 --no-sampling)
+	if [ "$cmd" = nvme ]; then
+		args+=(--buffers "normal,fixed-huge" "$dev")
+	else
+		args+=(--dev "$dev")
+	fi
 	;;
 rdma)
 	modprobe virtio_net
