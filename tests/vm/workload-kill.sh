@@ -24,7 +24,9 @@ dev=${5-}
 case $cmd in
 nvme | fio)
 	# nvme takes its device as an argument, fio as --dev.
-	args=(--quick --time 2 --ramp 0.5 --no-sampling)
+	# Points longer than the test waits: a fio that outlived dmabench
+	# would still run when the checks look.
+	args=(--quick --time 20 --ramp 0.5 --no-sampling)
 	if [ "$cmd" = nvme ]; then
 		args+=(--buffers "normal,fixed-huge" "$dev")
 	else
