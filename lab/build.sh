@@ -76,7 +76,7 @@ rm -rf "${repo:?}/$build"
 mkdir -p "$repo/$build/tests"
 # configs/ beside userspace/: dmabench fio finds its jobs in ../configs/fio.
 cp -r "$repo/bench-module" "$repo/userspace" "$repo/configs" "$repo/$build/"
-cp "$repo"/tests/vm/* "$repo/$build/tests/"
+cp "$repo"/tests/vm/* "$repo/lab/guest-nic.sh" "$repo/$build/tests/"
 cat >"$repo/$build/kernel.env" <<ENV
 RELEASE=$release
 KIMAGE=$kimage

@@ -13,18 +13,9 @@ bin=$1 part=$2
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 
-# The NIC's driver is a module, and udev is stubbed out in the lab.
-modprobe virtio_net
-for _ in $(seq 50); do
-	ls /sys/class/net/*/device >/dev/null 2>&1 && break
-	sleep 0.1
-done
-nic=
-for d in /sys/class/net/*; do
-	[ -e "$d/device" ] && [ "$(cat "$d/type")" = 1 ] && { nic=$(basename "$d"); break; }
-done
-[ -n "$nic" ] || { echo "guest-rdma: no emulated NIC" >&2; exit 1; }
-ip link set "$nic" up
+# shellcheck source=lab/guest-nic.sh
+. "$here/guest-nic.sh"
+nic=$(guest_nic)
 ip -4 addr show dev "$nic" | grep -q inet || ip addr add 10.0.2.15/24 dev "$nic"
 addr=$(ip -4 -o addr show dev "$nic" | awk '{ sub("/.*", "", $4); print $4; exit }')
 

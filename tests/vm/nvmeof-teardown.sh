@@ -13,17 +13,9 @@ script=$1 bin=$2 out=$3
 # shellcheck source=tests/vm/tap.sh
 . "$(dirname "$0")/tap.sh"
 
-# The NIC's driver is a module, and udev is stubbed out in the lab.
-modprobe virtio_net
-for _ in $(seq 50); do
-	ls /sys/class/net/*/device >/dev/null 2>&1 && break
-	sleep 0.1
-done
-nic=
-for d in /sys/class/net/*; do
-	[ -e "$d/device" ] && [ "$(cat "$d/type")" = 1 ] && { nic=$(basename "$d"); break; }
-done
-ip link set "$nic" up
+# shellcheck source=lab/guest-nic.sh
+. "$(dirname "$0")/guest-nic.sh"
+nic=$(guest_nic)
 ip addr add 10.0.2.15/24 dev "$nic"
 
 snapshot() {

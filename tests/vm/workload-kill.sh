@@ -34,16 +34,9 @@ nvme | fio)
 	fi
 	;;
 rdma)
-	modprobe virtio_net
-	for _ in $(seq 50); do
-		ls /sys/class/net/*/device >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	nic=
-	for d in /sys/class/net/*; do
-		[ -e "$d/device" ] && [ "$(cat "$d/type")" = 1 ] && { nic=$(basename "$d"); break; }
-	done
-	ip link set "$nic" up
+	# shellcheck source=lab/guest-nic.sh
+	. "$(dirname "$0")/guest-nic.sh"
+	nic=$(guest_nic)
 	modprobe rdma_rxe
 	rdma link add rxe_kill type rxe netdev "$nic"
 	trap 'rdma link delete rxe_kill || true' EXIT
