@@ -72,7 +72,7 @@ bench:
 	$(call deps,lab plots)
 	KERNELS="$(KERNELS)" PCI="$(PCI)" QUICK="$(QUICK)" CONFIG="$(CONFIG)" CPU="$(CPU)" FULL="$(FULL)" \
 		NVME="$(NVME)" NVME_ARGS="$(NVME_ARGS)" RDMA="$(RDMA)" \
-		scripts/bench.sh
+		exec scripts/bench.sh
 
 test:
 	$(call deps,test)
@@ -106,7 +106,7 @@ vm-peer:
 vm-compare:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }
 	$(call deps,lab plots)
-	lab/vm-compare.sh $(A) $(B) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
+	exec lab/vm-compare.sh $(A) $(B) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick) \
 		$(if $(CPU),--cpu $(CPU))
 

@@ -19,8 +19,13 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# Stopped or killed (even make by SIGKILL), it stops both kernels' runs
+# (lab/guard.sh).
+# shellcheck source=lab/guard.sh
+. "$repo/lab/guard.sh"
 # shellcheck source=lab/words.sh
 . "$repo/lab/words.sh"
+guard_self "$@"
 if [ $# -lt 2 ] || [ "$1" = --help ] || [ "$1" = -h ]; then
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 	[ $# -ge 2 ] || exit 2
@@ -90,16 +95,26 @@ if [ "$icount" = 1 ]; then
 	# two kernels boot side by side, one vCPU each, in about half the
 	# time.  A's progress goes to a log (its end is shown if it fails);
 	# it gets SIGTERM if we die (lab/guard.sh's parent-death signal).
+	# B runs under guard_run, A beside it; stopped, we stop both and
+	# wait for them (guard_cleanup).
 	mkdir -p "$repo/build"
 	log_a=$repo/build/vm-compare-A-$$.log
 	out_a=$(mktemp)
-	trap 'rm -f "$out_a"; [ -z "${pid_a-}" ] || kill "$pid_a" 2>/dev/null || true' EXIT
+	out_b=$(mktemp)
+	trap 'rm -f "$out_a" "$out_b"; [ -z "${pid_a-}" ] || kill "$pid_a" 2>/dev/null || true' EXIT
+	# shellcheck disable=SC2317 # called by lab/guard.sh on a signal
+	guard_cleanup() {
+		[ -n "${pid_a-}" ] || return 0
+		kill "$pid_a" 2>/dev/null || true
+		wait "$pid_a" 2>/dev/null || true
+	}
 	echo "vm-compare: kernel A ($a) beside kernel B ($b); A's progress:" \
 		"$log_a" >&2
 	"$repo/lab/vm-bench.sh" --kernel "$a" "${bench[@]}" >"$out_a" 2>"$log_a" &
 	pid_a=$!
 	echo "vm-compare: kernel B ($b)" >&2
-	run_b=$("$repo/lab/vm-bench.sh" --kernel "$b" "${bench[@]}" | tail -n 1)
+	guard_run "$repo/lab/vm-bench.sh" --kernel "$b" "${bench[@]}" >"$out_b"
+	run_b=$(tail -n 1 "$out_b")
 	echo "vm-compare: kernel B done; waiting for kernel A ($a)" >&2
 	st=0
 	wait "$pid_a" || st=$?
@@ -113,10 +128,14 @@ if [ "$icount" = 1 ]; then
 	rm -f "$log_a"
 else
 	# Times: one kernel at a time, so that neither slows the other.
+	out=$(mktemp)
+	trap 'rm -f "$out"' EXIT
 	echo "vm-compare: kernel A ($a)" >&2
-	run_a=$("$repo/lab/vm-bench.sh" --kernel "$a" "${bench[@]}" | tail -n 1)
+	guard_run "$repo/lab/vm-bench.sh" --kernel "$a" "${bench[@]}" >"$out"
+	run_a=$(tail -n 1 "$out")
 	echo "vm-compare: kernel B ($b)" >&2
-	run_b=$("$repo/lab/vm-bench.sh" --kernel "$b" "${bench[@]}" | tail -n 1)
+	guard_run "$repo/lab/vm-bench.sh" --kernel "$b" "${bench[@]}" >"$out"
+	run_b=$(tail -n 1 "$out")
 fi
 
 dmabench=$repo/userspace/dmabench

@@ -18,8 +18,13 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# Stopped or killed (even make by SIGKILL), it stops the runs it started
+# (lab/guard.sh).
+# shellcheck source=lab/guard.sh
+. "$repo/lab/guard.sh"
 # shellcheck source=lab/words.sh
 . "$repo/lab/words.sh"
+guard_self "$@"
 cd "$repo"
 quick=()
 case ${QUICK:-0} in 1|y|yes) quick=(--quick) ;; esac
@@ -179,8 +184,11 @@ start=$SECONDS
 
 if [ ${#kernels[@]} != 2 ]; then
 	runs=()
+	out=$(mktemp)
+	trap 'rm -f "$out"' EXIT
 	for kernel in "${kernels[@]}"; do
-		runs+=("$(lab/vm-bench.sh --kernel "$kernel" "${opts[@]}" | tail -n 1)")
+		guard_run lab/vm-bench.sh --kernel "$kernel" "${opts[@]}" >"$out"
+		runs+=("$(tail -n 1 "$out")")
 	done
 	echo "bench: $(((SECONDS - start) / 60)) minutes; run directories:" >&2
 	printf '%s\n' "${runs[@]}"
@@ -191,7 +199,7 @@ fi
 # comparison's full text into B's run directory, its summary here, last.
 log=build/bench-compare.out
 mkdir -p build
-lab/vm-compare.sh "${kernels[0]}" "${kernels[1]}" "${opts[@]}" >"$log"
+guard_run lab/vm-compare.sh "${kernels[0]}" "${kernels[1]}" "${opts[@]}" >"$log"
 run_b=$(tail -n 1 "$log")
 cmp_txt=$(find "$run_b" -maxdepth 1 -name 'compare-*.txt' ! -name '*-workloads.txt' \
 	! -name '*-attribution.txt' | head -n 1)

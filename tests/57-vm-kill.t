@@ -7,6 +7,8 @@
 # or other process of the run left, no bind mount of the lab root in our
 # mount namespace, no new run directory under results/ that is not
 # complete, no staging directory left. About 1 to 2 minutes per kill.
+# Then `make bench` (two kernels side by side) is stopped the same way, by
+# one of the three signals, while its guests run.
 # Then, in one guest with an IOMMU, `dmabench micro` killed while it has the
 # spare device's group switched (tests/vm/micro-kill.sh): the device, its
 # group and the module given back, by dmabench itself or `dmabench repair`.
@@ -50,26 +52,35 @@ runs_before=$(names results)
 phases=(build boot guest)
 first=$((RANDOM % 3))
 n=0
+# Then make bench (two kernels side by side, lab/vm-compare.sh) by a
+# signal from the seed, while its guests run.
 # KILL_HOST=0: only the guest part below.
-sigs=(INT TERM KILL)
-[ "${KILL_HOST:-1}" = 0 ] && sigs=()
-for sig in "${sigs[@]}"; do
-	token=kill-$sig-$seed-$$
+bsigs=(INT TERM KILL)
+rounds=(vm-bench:INT vm-bench:TERM vm-bench:KILL "bench:${bsigs[$((RANDOM % 3))]}")
+[ "${KILL_HOST:-1}" = 0 ] && rounds=()
+for round in "${rounds[@]}"; do
+	target=${round%%:*}
+	sig=${round#*:}
+	token=kill-$target-$sig-$seed-$$
 	phase=${phases[$(( (first + n) % 3 ))]}
 	n=$((n + 1))
+	make_args=(vm-bench KERNEL="$kernel" DMA=direct QUICK=1 NVME=0)
+	if [ "$target" = bench ]; then
+		phase=guest
+		make_args=(bench QUICK=1)
+	fi
 	case $phase in
 	build) marker='^lab: building' extra=$((RANDOM % 20)) ;;
 	boot) marker="^vm-bench: boot" extra=$((RANDOM % 10)) ;;
 	guest) marker="^vm-bench: boot" extra=$((30 + RANDOM % 40)) ;;
 	esac
-	log=$logs/kill-$sig.log
+	log=$logs/kill-$target-$sig.log
 	# A session of its own, SIGINT not ignored (as in a terminal), so
 	# that SIGINT can go to the whole group as Ctrl-C sends it.
 	# shellcheck disable=SC2016 # perl's
 	DMABENCH_KILLTEST=$token setsid perl -e \
 		'$SIG{INT} = $SIG{QUIT} = "DEFAULT"; exec @ARGV' \
-		make vm-bench KERNEL="$kernel" DMA=direct QUICK=1 NVME=0 \
-		>"$log" 2>&1 &
+		make "${make_args[@]}" >"$log" 2>&1 &
 	make=$!
 	# Up to 5 minutes for the phase to begin, then its extra seconds.
 	for ((i = 0; i < 3000; i++)); do
@@ -85,11 +96,11 @@ for sig in "${sigs[@]}"; do
 	seen=$(procs "$token")
 	if ! kill -0 "$make" 2>/dev/null; then
 		wait "$make"
-		echo "# SIG$sig: make vm-bench ended by itself ($?) before $delay"
+		echo "# $target SIG$sig: make $target ended by itself ($?) before $delay"
 		tail -n 5 "$log" | diag
 		continue
 	fi
-	echo "# SIG$sig $delay, at: $(grep -E '^(lab|vm-bench|boot):' "$log" | tail -n 1)"
+	echo "# $target SIG$sig $delay, at: $(grep -E '^(lab|vm-bench|boot):' "$log" | tail -n 1)"
 	echo "# running then: $(echo "$seen" | grep -oE '[0-9]+:[^ ]+' | sed 's/^[0-9]*://' | sort | uniq -c | tr -s ' \n' ' ')"
 	if [ "$sig" = INT ]; then
 		kill -INT -- "-$make"
@@ -105,21 +116,21 @@ for sig in "${sigs[@]}"; do
 		[ -z "$left" ] && break
 		sleep 0.1
 	done
-	check "SIG$sig: nothing of the run left running 30 s later" test -z "$left"
+	check "$target SIG$sig: nothing of the run left running 30 s later" test -z "$left"
 	[ -z "$left" ] || echo "# left: $left"
 	# Stop what a failure left, so that the next kill starts clean.
 	for p in $left; do kill -KILL "${p%%:*}" 2>/dev/null; done
-	check "SIG$sig: no bind mount of the lab root here" \
+	check "$target SIG$sig: no bind mount of the lab root here" \
 		bash -c "! grep -q ' ${root//\//\\/}/' /proc/self/mountinfo"
 	new=$(comm -13 <(echo "$runs_before") <(names results) | grep -v '^\.tmp-' || true)
 	bad=
 	for r in $new; do
 		[ -s "results/$r/meta.json" ] && [ -e "results/$r/summary.csv" ] || bad+=" $r"
 	done
-	check "SIG$sig: no incomplete run directory under results/" test -z "$bad"
+	check "$target SIG$sig: no incomplete run directory under results/" test -z "$bad"
 	[ -z "$bad" ] || echo "# incomplete:$bad"
 	leftstage=$(comm -13 <(echo "$stages_before") <(names build/stage))
-	check "SIG$sig: its staging directory removed" test -z "$leftstage"
+	check "$target SIG$sig: its staging directory removed" test -z "$leftstage"
 	for s in $leftstage; do rm -rf "build/stage/$s"; done
 	grep -E 'stopped by SIG|stopping' "$log" | head -n 4 | diag
 done
