@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "frame.h"
 #include "cpus.h"
+#include "frame.h"
 #include "nvme.h"
 #include "perfrec.h"
 #include "util.h"
@@ -129,13 +129,11 @@ static void measure(struct nvme_run *nr, struct nvme_io *io, unsigned int n,
 	judge(nr, &io->job, ret, &oc->res, oc);
 }
 
-/* Point i (from 0) of the sweep, its files numbered n (frame.h). */
-static void run_point(struct wl_run *w, unsigned int i, unsigned int n,
-		      struct wl_result *r)
+/* Point index (from 1) of the sweep, its files numbered n. */
+static void run_point(struct nvme_run *nr, const struct nvme_point *pt,
+		      unsigned int index, unsigned int n,
+		      struct nvme_outcome *oc)
 {
-	struct nvme_run *nr = container_of(w, struct nvme_run, wl);
-	const struct nvme_point *pt = &nr->points[i];
-	struct nvme_outcome *oc = &nr->oc;
 	bool huge = pt->buffers == NVME_BUF_HUGE ||
 		    pt->buffers == NVME_BUF_FIXED_HUGE;
 	struct nvme_job job = {
@@ -152,7 +150,7 @@ static void run_point(struct wl_run *w, unsigned int i, unsigned int n,
 		.span = nr->span / pt->bs * pt->bs,
 		.nsid = nr->dev.nsid,
 		.lba_shift = __builtin_ctz(nr->dev.lbs),
-		.seed = i + 1,
+		.seed = index,
 	};
 	struct hugebuf buf;
 	struct nvme_io io;
@@ -160,17 +158,15 @@ static void run_point(struct wl_run *w, unsigned int i, unsigned int n,
 
 	memset(oc, 0, sizeof(*oc));
 	oc->seed = job.seed;
-	r->note = oc->note;
 	if (nvme_point_unsupported(&nr->dev, nr->o.passthru, pt, oc->note,
 				   sizeof(oc->note))) {
-		oc->status = r->status = STATUS_UNSUPPORTED;
+		oc->status = STATUS_UNSUPPORTED;
 		return;
 	}
 	ret = hugebuf_alloc(&buf, (size_t)pt->qd * pt->bs, huge, oc->note,
 			    sizeof(oc->note));
 	if (ret) {
-		oc->status = r->status = huge ? STATUS_UNSUPPORTED :
-						STATUS_FAILED;
+		oc->status = huge ? STATUS_UNSUPPORTED : STATUS_FAILED;
 		return;
 	}
 	oc->buf_bytes = buf.maplen;
@@ -187,7 +183,17 @@ static void run_point(struct wl_run *w, unsigned int i, unsigned int n,
 		measure(nr, &io, n, oc);
 	nvme_io_teardown(&io);
 	hugebuf_free(&buf);
-	r->status = oc->status;
+}
+
+/* Point i (from 0) in the frame (frame.h): its outcome kept for write. */
+static void run(struct wl_run *w, unsigned int i, unsigned int n,
+		struct wl_result *r)
+{
+	struct nvme_run *nr = container_of(w, struct nvme_run, wl);
+
+	run_point(nr, &nr->points[i], i + 1, n, &nr->oc);
+	r->status = nr->oc.status;
+	r->note = nr->oc.note;
 }
 
 static void label(struct wl_run *w, unsigned int i, char *buf, size_t size)
@@ -307,7 +313,7 @@ static const struct wl_command nvme_command = {
 	.prepare = prepare,
 	.announce = announce,
 	.label = label,
-	.run = run_point,
+	.run = run,
 	.write = write_point,
 	.cleanup = cleanup,
 };
