@@ -21,6 +21,7 @@
 
 #include "compare.h"
 #include "json.h"
+#include "meta_read.h"
 #include "names.h"
 #include "util.h"
 
@@ -78,45 +79,20 @@ static int load_boots(struct cmp_run *run, const json_t *boots)
 static int load_meta(struct cmp_run *run)
 {
 	json_t *doc, *boots;
-	char path[PATH_MAX];
-	char *text;
-	size_t len;
 	int err;
 
-	err = fmt_buf(path, sizeof(path), "%s/meta.json", run->dir);
+	err = meta_read(run->dir, &doc, &boots);
 	if (err)
 		return err;
-	text = read_all(path, &len);
-	if (!text) {
-		err = -errno;
-		fmt_buf(path, sizeof(path), "%s/part.json", run->dir);
-		if (path_exists(path))
-			warnx("%s: a part, not a run: merge parts with 'dmabench collect' first",
-			      run->dir);
-		else
-			warnx("%s/meta.json: %s (give a run directory)",
-			      run->dir, strerror(-err));
-		return err;
-	}
-	doc = json_loadb(text, len, JSON_DECODE_ANY, NULL);
-	free(text);
-	boots = json_object_get(doc, "boots");
-	err = -EINVAL;
-	if (!doc) {
-		warnx("%s: not valid JSON", path);
-	} else if (!boots) {
-		warnx("%s: no \"boots\": not a dmabench run", path);
-	} else {
-		json_str_at(doc, "unit", run->unit, sizeof(run->unit));
-		json_str_at(doc, "clock.source", run->clock, sizeof(run->clock));
-		/* Runs from before meta.json named it were all x86_64. */
-		json_str_at(doc, "arch", run->arch, sizeof(run->arch));
-		if (!run->arch[0])
-			snprintf(run->arch, sizeof(run->arch), "x86_64");
-		run->emulated = json_is_true(json_object_get(doc, "emulated"));
-		run->tsc_khz = u64_at(json_object_get(doc, "clock"), "tsc_khz");
-		err = load_boots(run, boots);
-	}
+	json_str_at(doc, "unit", run->unit, sizeof(run->unit));
+	json_str_at(doc, "clock.source", run->clock, sizeof(run->clock));
+	/* Runs from before meta.json named it were all x86_64. */
+	json_str_at(doc, "arch", run->arch, sizeof(run->arch));
+	if (!run->arch[0])
+		snprintf(run->arch, sizeof(run->arch), "x86_64");
+	run->emulated = json_is_true(json_object_get(doc, "emulated"));
+	run->tsc_khz = u64_at(json_object_get(doc, "clock"), "tsc_khz");
+	err = load_boots(run, boots);
 	json_decref(doc);
 	return err;
 }

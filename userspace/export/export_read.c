@@ -17,6 +17,7 @@
 #include "csv.h"
 #include "export.h"
 #include "json.h"
+#include "meta_read.h"
 #include "names.h"
 #include "util.h"
 
@@ -85,38 +86,16 @@ static int load_boots(struct exp_run *r, const json_t *boots)
 static int load_meta(struct exp_run *r, const char *dir)
 {
 	json_t *doc, *boots;
-	char path[PATH_MAX], *text;
-	size_t len;
 	int err;
 
-	err = fmt_buf(path, sizeof(path), "%s/meta.json", dir);
+	err = meta_read(dir, &doc, &boots);
 	if (err)
 		return err;
-	text = read_all(path, &len);
-	if (!text) {
-		err = -errno;
-		warnx("%s: %s (give a run directory)", path, strerror(-err));
-		return err;
-	}
-	doc = json_loadb(text, len, JSON_DECODE_ANY, NULL);
-	free(text);
-	boots = json_object_get(doc, "boots");
-	err = -EINVAL;
-	if (!doc) {
-		warnx("%s: not valid JSON", path);
-	} else if (!boots) {
-		warnx("%s: no \"boots\": not a dmabench run", path);
-	} else {
-		json_str_at(doc, "date", r->date, sizeof(r->date));
-		json_str_at(doc, "suite.rev", r->rev, sizeof(r->rev));
-		json_str_at(doc, "unit", r->unit, sizeof(r->unit));
-		r->emulated = json_is_true(json_object_get(doc, "emulated"));
-		err = load_boots(r, boots);
-		if (!err && !r->nboots) {
-			warnx("%s: no boots: not a dmabench run", path);
-			err = -EINVAL;
-		}
-	}
+	json_str_at(doc, "date", r->date, sizeof(r->date));
+	json_str_at(doc, "suite.rev", r->rev, sizeof(r->rev));
+	json_str_at(doc, "unit", r->unit, sizeof(r->unit));
+	r->emulated = json_is_true(json_object_get(doc, "emulated"));
+	err = load_boots(r, boots);
 	json_decref(doc);
 	return err;
 }
