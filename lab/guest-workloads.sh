@@ -6,12 +6,18 @@
 # controller unbound, the type written, the controller bound again), and
 # restored at the end.  dmabench checks the path it finds against --path.
 #
-# Usage: lab/guest-workloads.sh DMABENCH PART PATHS SERIAL [nvme options...]
-#   PATHS   comma list: direct, swiotlb, iommu-strict, iommu-lazy,
-#           iommu-identity
-#   SERIAL  the serial number QEMU gave the disk to measure
+# Usage: lab/guest-workloads.sh [--no-fio] DMABENCH PART PATHS SERIAL [nvme options...]
+#   --no-fio  dmabench nvme alone (a guest without fio: the arm64 lab's)
+#   PATHS     comma list: direct, swiotlb, iommu-strict, iommu-lazy,
+#             iommu-identity
+#   SERIAL    the serial number QEMU gave the disk to measure
 set -euo pipefail
 
+fio=1
+if [ "${1-}" = --no-fio ]; then
+	fio=0
+	shift
+fi
 bin=$1 part=$2 paths=$3 serial=$4
 shift 4
 
@@ -75,6 +81,7 @@ for path in ${paths//,/ }; do
 	echo "guest-workloads: $path: dmabench nvme on /dev/$ns" >&2
 	"$bin" nvme --into "$part" --path "$path" "$@" "/dev/$ns" >/dev/null ||
 		status=1
+	[ "$fio" = 1 ] || continue
 	echo "guest-workloads: $path: fio on /dev/$ns" >&2
 	"$bin" fio --into "$part" --path "$path" "$@" "/dev/$ns" >/dev/null ||
 		status=1

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Make the arm64 guest's whole userland, an initramfs: busybox and bash for
 # arm64, the shared libraries and ld.so the given programs need, the kernel
-# modules that mount the results share (virtio-9p over virtio-mmio), the
-# given files at the same paths, and /init.  Run inside the arm64 lab root
-# (lab/arm64/boot.sh does), where the arm64 libraries are installed.
+# modules that mount the results share (virtio-9p over virtio-mmio) and the
+# NVMe driver (the workloads' disk), decompressed under /lib/modules with a
+# modules.dep so that busybox's modprobe loads them, the given files at the
+# same paths, and /init.  Run inside the arm64 lab root (lab/arm64/boot.sh
+# does), where the arm64 libraries are installed.
 #
 # /init mounts /proc, /sys, /dev, debugfs and tracefs, mounts the 9p share
 # tagged "dmabench" at /out, runs SCRIPT with its output on the console,
-# writes its exit status to /out/STATUS and powers the guest off.
+# writes its exit status to /out/STATUS and powers the guest off.  The NVMe
+# driver is left for the script to load (lab/guest-workloads.sh does, with
+# its options).
 #
 # Usage: initramfs.sh OUT.cpio.gz RELEASE SCRIPT STATUS FILE...
 set -euo pipefail
@@ -18,7 +22,7 @@ tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
 mods=/usr/lib/modules/$release
 
-mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,lib/aarch64-linux-gnu,lib/kmods,proc,sys,dev,tmp,out,root}
+mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,lib/aarch64-linux-gnu,proc,sys,dev,tmp,out,root}
 cp /bin/busybox "$tree/bin/busybox"
 ln -s busybox "$tree/bin/sh"
 cp /opt/arm64/bash/usr/bin/bash "$tree/bin/bash"
@@ -55,7 +59,11 @@ while [ ${#queue[@]} -gt 0 ]; do
 done
 cp -L /usr/lib/ld-linux-aarch64.so.1 "$tree/lib/ld-linux-aarch64.so.1"
 
-# Modules for the 9p share, with their dependencies, in load order.
+# Modules, with their dependencies, decompressed at their paths with their
+# lines of modules.dep (busybox's modprobe reads it); the 9p share's in
+# load order for /init.
+kmods=$tree/lib/modules/$release
+mkdir -p "$kmods"
 declare -A loaded=()
 order=()
 dep_line() { grep -E "(^|/)$1\.ko(\.[a-z]+)?:" "$mods/modules.dep" | head -n 1; }
@@ -77,17 +85,23 @@ load() {
 	for ((d = ${#deps[@]} - 1; d >= 0; d--)); do
 		load "$(basename "${deps[d]}" | sed 's/\.ko.*//')"
 	done
+	mkdir -p "$kmods/$(dirname "$path")"
 	case $path in
 	*.ko.xz) xz -dc "$mods/$path" ;;
 	*.ko.zst) zstd -qdc "$mods/$path" ;;
 	*.ko.gz) gzip -dc "$mods/$path" ;;
 	*) cat "$mods/$path" ;;
-	esac >"$tree/lib/kmods/$name.ko"
+	esac >"$kmods/${path%.ko*}.ko"
+	line=${line//.ko.xz/.ko}
+	line=${line//.ko.zst/.ko}
+	echo "${line//.ko.gz/.ko}" >>"$kmods/modules.dep"
 	order+=("$name")
 }
 for m in virtio_mmio 9pnet_virtio 9p; do
 	load "$m"
 done
+boot=("${order[@]}")
+load nvme
 
 cat >"$tree/init" <<INIT
 #!/bin/sh
@@ -99,8 +113,8 @@ mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-for m in ${order[*]}; do
-	insmod /lib/kmods/\$m.ko || echo "init: insmod \$m failed"
+for m in ${boot[*]}; do
+	modprobe \$m || echo "init: modprobe \$m failed"
 done
 if mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 dmabench /out; then
 	$script

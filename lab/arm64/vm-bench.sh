@@ -5,6 +5,7 @@
 #
 # Usage: lab/arm64/vm-bench.sh [--kernel SERIES] [--dma LIST|all] [--icount]
 #                              [--quick] [--config FILE] [--out DIR]
+#                              [--no-nvme] [--nvme-args ARGS]
 #                              [-- dmabench micro options]
 #
 #   --kernel 7.3      Debian's newest packaged arm64 kernel of the series
@@ -15,6 +16,14 @@
 #                     10) then advances one tick per instruction, so figures
 #                     are instruction counts; one vCPU
 #   --quick           the quick matrix
+#   --no-nvme         skip the NVMe workload; by default each boot has an
+#                     emulated NVMe disk (behind the SMMUv3 on the IOMMU
+#                     boot) and runs dmabench nvme on it for each of the
+#                     boot's paths but direct-coherent (the disk is one
+#                     device: on 'direct' it is coherent, as the virt
+#                     machine's PCI is), after the microbenchmark.  No fio
+#                     in the arm64 guest.
+#   --nvme-args ARGS  options of dmabench nvme (default: --quick)
 #
 # The boots: 'direct' (-M virt, no IOMMU) times direct on the module's own
 # platform device, which is not cache-coherent (every map and unmap does
@@ -22,9 +31,8 @@
 # 'swiotlb' the same machine with swiotlb=force (on the edu device, as on
 # x86); 'iommu' (-M virt,iommu=smmuv3) the edu device behind the emulated
 # SMMUv3, its group switched to DMA, DMA-FQ and identity.  Every boot has
-# -seed 1 and cryptomgr.notests, so ICOUNT boots repeat exactly.  No NVMe or
-# RDMA workloads on arm64 yet (--no-nvme, --rdma and --nvme-args are
-# accepted and say so).
+# -seed 1 and cryptomgr.notests, so ICOUNT boots repeat exactly.  No RDMA
+# workloads on arm64 yet (--rdma says so).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,6 +43,8 @@ kernel=7.3
 dma=all
 icount=0
 quick=0
+nvme=1
+nvme_args=--quick
 out=$repo/results
 config=
 while [ $# -gt 0 ]; do
@@ -45,8 +55,8 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1; shift ;;
 	--config) config=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
-	--no-nvme) shift ;;
-	--nvme-args) shift 2 ;;
+	--no-nvme) nvme=0; shift ;;
+	--nvme-args) nvme_args=$2; shift 2 ;;
 	--rdma)
 		echo "vm-bench-arm64: no RDMA workloads on arm64 yet" >&2
 		exit 2 ;;
@@ -103,11 +113,25 @@ fi
 ko=/dmabench/$build/bench-module/dmabench.ko
 bin=/dmabench/$build/userspace/dmabench
 
+# The disk the NVMe workload reads: sparse, so it costs no space; QEMU reads
+# its holes as zeros.
+if [ "$nvme" = 1 ]; then
+	truncate -s 1G "$repo/$stage/nvme.img"
+	machine+=" -drive file=/dmabench/$stage/nvme.img,if=none,id=nvm,format=raw"
+	machine+=" -device nvme,drive=nvm,serial=dmabench0,addr=0x11"
+fi
+read -r -a nvme_words <<<"$nvme_args"
+
 parts=()
 boot() {
 	local name=$1 paths=$2 qemu=$3 append=$4
-	local part=$stage/$name script=$stage/$name.sh
+	local part=$stage/$name script=$stage/$name.sh disk=
 	shift 4
+
+	# The disk's paths: the boot's but direct-coherent, which for a PCI
+	# device on this machine is what 'direct' is.
+	[ "$nvme" = 1 ] &&
+		disk=$(tr , '\n' <<<"$paths" | grep -vx direct-coherent | paste -sd,)
 
 	echo "vm-bench-arm64: boot '$name' ($paths) on $release" >&2
 	{
@@ -160,14 +184,24 @@ GUEST
 		# shellcheck disable=SC2016 # expanded by the guest's shell
 		[ "$name" = direct ] &&
 			printf '%s' '--note "sync_for_device_calls_1000_maps=$sync"'
-		echo
+		echo ' || exit 1'
+		if [ -n "$disk" ]; then
+			printf '%q ' /dmabench/lab/guest-workloads.sh --no-fio \
+				"$bin" "/out/$name" "$disk" dmabench0 \
+				"${nvme_words[@]}"
+			echo ' || exit 1'
+		fi
 	} >"$repo/$script"
 	chmod +x "$repo/$script"
 	if ! "$here/boot.sh" "$build" "$stage" "$qemu" "$append" "$script" \
-		"scripts/micro.sh" "$build/bench-module/dmabench.ko" \
-		"$build/userspace/dmabench" ||
+		"scripts/micro.sh" "lab/guest-workloads.sh" \
+		"$build/bench-module/dmabench.ko" "$build/userspace/dmabench" ||
 		[ ! -s "$repo/$part/summary.csv" ]; then
 		echo "vm-bench-arm64: boot '$name' failed; see the output above" >&2
+		exit 1
+	fi
+	if [ -n "$disk" ] && [ ! -s "$repo/$part/workload.csv" ]; then
+		echo "vm-bench-arm64: boot '$name' wrote no workload.csv" >&2
 		exit 1
 	fi
 	parts+=("/dmabench/$part")
