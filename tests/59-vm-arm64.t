@@ -4,7 +4,9 @@
 # qemu-system-aarch64 -M virt -cpu max, every arm64 path (non-coherent
 # direct, direct-coherent, swiotlb, the three SMMUv3 domains) took effect,
 # page and phys on 7.3, phys unsupported on 6.12, counter rows from the
-# emulated PMU that agree with the clock, two boots of 7.3 identical, the
+# emulated PMU that agree with the clock, the NVMe workload on every path
+# with kernel cycles and instructions per I/O from the PMU and the DMA share
+# from cycles samples, two boots of 7.3 identical, the
 # module unloaded cleanly (scripts/micro.sh fails the boot otherwise), and
 # meta.json's architecture keeps compare from mixing arm64 with x86.
 #
@@ -21,11 +23,18 @@ out=build/test-results-arm64
 rm -rf "$out"
 mkdir -p "$out"
 
-# vm_bench NAME SERIES DMA: one arm64 lab run; prints its run directory.
+# The NVMe workload's points: random 4 KiB reads at queue depths 1 and 32,
+# interrupt-driven and polled; 2 s each, enough cycles samples (1000) for
+# the DMA share on the polled points.
+disk=(--nvme-args "--rw randread --bs 4K --qd 1,32 --batch 1 --completion irq,poll --buffers normal --time 2 --ramp 0.2")
+
+# vm_bench NAME SERIES DMA [vm-bench options]: one arm64 lab run; prints its
+# run directory.
 vm_bench() {
 	local name=$1 series=$2 dma=$3
+	shift 3
 	run_logged "$name" lab/vm-bench.sh --arch arm64 --kernel "$series" \
-		--dma "$dma" --icount --quick --out "$out" -- \
+		--dma "$dma" --icount --quick --out "$out" "$@" -- \
 		--api none,page,phys,phys_page --size 64,4096 --dir to_device \
 		--threads 1 --batch 1,16 >&2 || return 1
 	tail -n 1 "$logs/$name.log"
@@ -43,7 +52,7 @@ first=
 # The two kernels boot side by side (one vCPU each; under -icount their
 # counts do not depend on what else runs; build/lab-arm64/<release> apart).
 dma_612=direct,direct-coherent,iommu-strict,iommu-identity
-vm_bench vm-arm64-6.12 6.12 "$dma_612" >"$out/6.12.run" &
+vm_bench vm-arm64-6.12 6.12 "$dma_612" "${disk[@]}" >"$out/6.12.run" &
 other=$!
 for series in 7.3 6.12; do
 	dma=$all
@@ -55,7 +64,7 @@ for series in 7.3 6.12; do
 	if [ "$series" = 6.12 ]; then
 		wait "$other" && run=$(cat "$out/6.12.run")
 	else
-		run=$(vm_bench "vm-arm64-$series" "$series" "$dma")
+		run=$(vm_bench "vm-arm64-$series" "$series" "$dma" "${disk[@]}")
 	fi || {
 		check "arm64 vm-bench on $series writes a run" false
 		continue
@@ -63,12 +72,16 @@ for series in 7.3 6.12; do
 	check "arm64 vm-bench on $series writes a run ($run)" test -s "$run/summary.csv"
 	assert paths "$run" --paths "$dma" --phys "$phys"
 	assert_arm64 "$run"
+	# The disk is one PCI device: direct-coherent is what it takes on
+	# 'direct'.
+	assert_arm64 workloads "$run" "$(tr , '\n' <<<"$dma" |
+		grep -vx direct-coherent | paste -sd,)"
 	check "$series: dmabench unloaded cleanly, no kernel warning while loaded" \
 		bash -c "! grep -q 'did not unload\|logged the above' '$logs/vm-arm64-$series.log'"
 	[ "$series" = 7.3 ] && first=$run
 done
 
-if [ -n "$first" ] && second=$(vm_bench vm-arm64-7.3-again 7.3 "$all"); then
+if [ -n "$first" ] && second=$(vm_bench vm-arm64-7.3-again 7.3 "$all" --no-nvme); then
 	assert same "$first" "$second"
 	assert_arm64 same "$first" "$second"
 else

@@ -14,6 +14,14 @@
       two boots' counter rows: the same rows, means within a few
       instructions (timing medians: checkrun.py same).
 
+  checkarm64.py workloads RUN PATHS
+      dmabench nvme on the emulated disk, on every path of PATHS (comma
+      list): every row ok, kernel cycles and instructions per I/O from the
+      PMU, the DMA share from cycles sampling; on polled points (the vCPU
+      never idles) cycles equal instructions, as -icount makes them; kernel
+      instructions per I/O never above the busy time per I/O of /proc/stat,
+      which under -icount counts all instructions, user ones too.
+
 Prints "PASS: ..." or "FAIL: ..." lines and "# ..." notes; exits 1 if any
 assertion failed.
 """
@@ -193,6 +201,58 @@ def same(run_a, run_b):
         f"{sum(a[k] == b[k] for k in common)} of {len(common)})")
 
 
+def workloads(run, paths):
+    with open(os.path.join(run, "workload.csv"), newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["tool"] == "dmabench"
+                and r["workload"].startswith("nvme-")]
+
+    def num(v):
+        try:
+            return float(v)
+        except ValueError:
+            return None
+
+    for p in paths:
+        here = [r for r in rows if r["path"] == p]
+        ok = [r for r in here if r["status"] == "ok"]
+        for r in here:
+            if r["status"] != "ok":
+                print(f"# {p} qd{r['qd']} {r['completion']}: {r['status']}: "
+                      f"{r['note']}")
+        say(ok and len(ok) == len(here),
+            f"{p}: dmabench nvme points all ok ({len(ok)} of {len(here)})")
+        pmu = [r for r in ok if (num(r["kcycles_per_op"]) or 0) > 0
+               and (num(r["kinstr_per_op"]) or 0) > 0]
+        say(ok and len(pmu) == len(ok),
+            f"{p}: kernel cycles and instructions per I/O from the PMU in "
+            f"{len(pmu)} of {len(ok)} rows")
+        say(ok and all(r["share_source"] == "cycles" for r in ok),
+            f"{p}: the DMA share sampled by cycles "
+            f"(got {sorted({r['share_source'] for r in ok})})")
+        poll = [r for r in pmu if r["completion"] == "poll"]
+        for r in pmu:
+            print(f"# {p} qd{r['qd']} {r['completion']}: {float(r['rate']):.0f}"
+                  f" IOPS, per I/O: {float(r['kinstr_per_op']):.0f} kernel "
+                  f"instructions, {float(r['kcycles_per_op']):.0f} kernel "
+                  f"cycles, busy {r['cpu_ns_per_op'] or '-'} ns; DMA share "
+                  f"{r['dma_share'] or '-'} of {r['kernel_samples']} samples")
+        equal = [r for r in poll if abs(num(r["kcycles_per_op"]) -
+                 num(r["kinstr_per_op"])) <= CYCLES_TOL *
+                 num(r["kinstr_per_op"])]
+        say(poll and len(equal) == len(poll),
+            f"{p}: polled, kernel cycles equal kernel instructions per I/O "
+            f"(to {CYCLES_TOL:.2%}) at {len(equal)} of {len(poll)} points")
+        busy = [r for r in pmu if num(r["cpu_ns_per_op"])]
+        above = [r for r in busy if num(r["kinstr_per_op"]) >
+                 num(r["cpu_ns_per_op"]) * 1.01]
+        say(busy and not above,
+            f"{p}: kernel instructions per I/O at or below busy "
+            f"instructions per I/O (/proc/stat, 1 % ticks) at all "
+            f"{len(busy)} points that have both")
+        say(any(num(r["dma_share"]) is not None for r in poll),
+            f"{p}: a DMA share from cycles samples on a polled point")
+
+
 def key(r):
     return (r["api"], r["path"], r["size"], r["dir"], r.get("threads", "1"),
             r.get("pattern", ""), r.get("batch", "1"), r["boot"])
@@ -201,6 +261,8 @@ def key(r):
 def main(argv):
     if len(argv) == 3 and argv[0] == "same":
         same(argv[1], argv[2])
+    elif len(argv) == 3 and argv[0] == "workloads":
+        workloads(argv[1], argv[2].split(","))
     elif len(argv) == 1:
         check(argv[0])
     else:
