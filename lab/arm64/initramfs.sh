@@ -22,7 +22,7 @@ tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
 mods=/usr/lib/modules/$release
 
-mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,lib/aarch64-linux-gnu,proc,sys,dev,tmp,out,root}
+mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,lib/aarch64-linux-gnu,proc,sys,dev,tmp,run,out,root}
 cp /bin/busybox "$tree/bin/busybox"
 ln -s busybox "$tree/bin/sh"
 cp /opt/arm64/bash/usr/bin/bash "$tree/bin/bash"
@@ -111,6 +111,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 for m in ${boot[*]}; do
