@@ -19,7 +19,7 @@
 #                       (single) in one -icount boot: a run directory;
 #                       TRACE=1: one call of each traced, their
 #                       difference by function
-#   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1
+#   make vm-compare A=6.12 B=7.3 ICOUNT=1 QUICK=1 [ARCH=arm64]
 #                       both kernels in the lab, compared, plotted, reported
 #   make vm-trace KERNEL=7.3 DMA=direct [API=page,phys] [SIZE=4096]
 #                [DIR=to_device] [CPU=<qemu model>]
@@ -106,7 +106,7 @@ vm-peer:
 vm-compare:
 	@test -n "$(A)" -a -n "$(B)" || { echo "usage: make vm-compare A=<kernel> B=<kernel> [DMA=] [ICOUNT=1] [QUICK=1]" >&2; exit 2; }
 	$(call deps,lab plots)
-	exec lab/vm-compare.sh $(A) $(B) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
+	exec lab/vm-compare.sh $(A) $(B) $(if $(filter arm64 aarch64,$(ARCH)),--arch arm64) --dma $(DMA) $(if $(CONFIG),--config $(CONFIG)) \
 		$(call flag,$(ICOUNT),--icount) $(call flag,$(QUICK),--quick) \
 		$(if $(CPU),--cpu $(CPU))
 

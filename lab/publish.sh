@@ -14,7 +14,13 @@
 #            PUBLISH_CPU says otherwise), traced at the same point
 #   verdict  VERDICT.md from the four traced kernels and the CPU-model run
 #   install  replace results/published/ with the runs, VERDICT.md and the
-#            README.md written here; git shows what changed
+#            README.md written here (arm64/ stays); git shows what changed
+#   arm64    Debian's arm64 6.12 against 7.3 (lab/arm64/), every arm64
+#            path, instruction-count mode, the quick matrix, the NVMe
+#            workload (lab/vm-compare.sh 6.12 7.3 --arch arm64), and page
+#            against phys and phys_page within 7.3; no traces (the arm64
+#            lab has none).  It replaces results/published/arm64/ alone,
+#            sharing no run with the steps above, and rewrites README.md
 #
 # Usage: lab/publish.sh [--steps LIST] [--work DIR] [--dest DIR] [--dry-run]
 #   --steps LIST  the steps to run, in the order above (default: all)
@@ -31,7 +37,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-all=(debian src within cpu verdict install)
+all=(debian src within cpu verdict install arm64)
 steps=("${all[@]}")
 work=$repo/build/publish
 dest=$repo/results/published
@@ -59,14 +65,15 @@ done
 # min, traced; a one-point traced boot ~2 min; a kernel built from source
 # 33 min (lab/kbuild.sh), unless cached: then src is ~10).
 declare -A minutes=([debian]=20 [src]=45 [within]=1 [cpu]=6 [verdict]=1
-	[install]=1)
+	[install]=1 [arm64]=30)
 declare -A what=(
 	[debian]="Debian 6.12 against 7.3, every path, quick matrix at 200 samples, traced"
 	[src]="same-config builds src:6.12 against src:7.3, traced at 4K to_device"
 	[within]="page against phys (and phys_page) within Debian 7.3"
 	[cpu]="Debian 7.3 on CPU model $cpu_model, traced at 4K to_device"
 	[verdict]="VERDICT.md from DA, DB, SA, SB and the CPU-model run"
-	[install]="replace $dest")
+	[install]="replace $dest"
+	[arm64]="Debian arm64 6.12 against 7.3, every arm64 path, quick matrix, NVMe; $dest/arm64")
 
 dmabench=$repo/userspace/dmabench
 point=(-- --size 4096 --dir to_device)
@@ -144,9 +151,10 @@ step_src() {
 	record src
 }
 
-step_within() {
-	local db
-	db=$(runs_of debian | sed -n 2p)
+# Page against phys and phys_page within one run: the comparison, and
+# the attribution where the run was traced.
+within() {
+	local db=$1 b f
 	for b in phys phys_page; do
 		if [ "$dry" = 0 ] && ! grep -q "^$b," "$db/summary.csv"; then
 			echo "publish: $db has no $b rows: no page against $b" >&2
@@ -165,6 +173,10 @@ step_within() {
 			done
 		fi
 	done
+}
+
+step_within() {
+	within "$(runs_of debian | sed -n 2p)"
 }
 
 run_to() { # file command...
@@ -187,6 +199,28 @@ step_cpu() {
 		--cpu "$cpu_model" --trace page,phys,phys_page --out "$work/cpu" \
 		"${point[@]}" >&2
 	record cpu
+}
+
+# The arm64 lab: both kernels side by side (-icount), compared, plotted and
+# reported in the 7.3 run; page against phys within it; then
+# results/published/arm64/ replaced by the two runs, and README.md.
+step_arm64() {
+	local r
+	run rm -rf "$work/arm64"
+	run "$repo/lab/vm-compare.sh" 6.12 7.3 --arch arm64 --dma all --icount \
+		--quick --out "$work/arm64" >&2
+	record arm64
+	within "$(runs_of arm64 | sed -n 2p)"
+	if [ "$dry" = 1 ]; then
+		echo "  would replace $dest/arm64 with the runs of $work/arm64.runs" \
+			"and rewrite $dest/README.md"
+		return
+	fi
+	rm -rf "$dest/arm64"
+	mkdir -p "$dest/arm64"
+	while read -r r; do cp -r "$r" "$dest/arm64/"; done < <(runs_of arm64)
+	readme >"$dest/README.md.tmp"
+	mv "$dest/README.md.tmp" "$dest/README.md"
 }
 
 step_verdict() {
@@ -290,6 +324,32 @@ MID2
 		[ -f "$run/meta.json" ] || continue
 		echo "- \`cpu-model/$(basename "$run")/\`: $(kversion "$run")"
 	done
+	if [ -d "$dest/arm64" ]; then
+		cat <<'ARM'
+
+## arm64: Debian 6.12 against Debian 7.3 (`arm64/`)
+
+Debian's arm64 kernels under `qemu-system-aarch64 -M virt -cpu max`
+(`lab/arm64/`), every arm64 path: `direct` on a device that is not
+cache-coherent (every map cleans the cache), `direct-coherent`, `swiotlb`,
+and the three SMMUv3 domains; the quick matrix at 1000 samples a point, in
+instructions (`CNTVCT_EL0` under `-icount`), with the emulated PMU's
+counter rows and the NVMe workload (`dmabench nvme`: kernel cycles and
+instructions per I/O, the DMA share from cycles samples). No traces: the
+arm64 lab has none yet.
+
+    lab/vm-compare.sh 6.12 7.3 --arch arm64 --dma all --icount --quick
+
+The 7.3 run holds the comparison, page against phys and phys_page
+(`compare-within-page-*`), the plots and the report.
+
+ARM
+		for run in "$dest"/arm64/*/; do
+			run=${run%/}
+			[ -f "$run/meta.json" ] || continue
+			echo "- \`arm64/$(basename "$run")/\`: $(kversion "$run")"
+		done
+	fi
 	cat <<'TAIL'
 
 `make test` runs the quick matrix on the same Debian kernels and checks
@@ -315,7 +375,7 @@ step_install() {
 	runs_of debian >/dev/null
 	runs_of src >/dev/null
 	mkdir -p "$dest"
-	find "$dest" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+	find "$dest" -mindepth 1 -maxdepth 1 ! -name arm64 -exec rm -rf {} +
 	mkdir -p "$dest/same-config" "$dest/cpu-model"
 	while read -r r; do cp -r "$r" "$dest/"; done < <(runs_of debian)
 	while read -r r; do cp -r "$r" "$dest/same-config/"; done < <(runs_of src)

@@ -24,7 +24,7 @@ import sys
 
 APIS = ["page", "phys", "phys_page", "single", "resource", "iova"]
 SIZE_APIS = ["page", "phys", "phys_page"]
-PATHS = ["direct", "swiotlb", "iommu-strict", "iommu-lazy", "iommu-identity"]
+PATHS = ["direct", "direct-coherent", "swiotlb", "iommu-strict", "iommu-lazy", "iommu-identity"]
 EMULATED = "emulated (QEMU TCG, instruction counts)"
 TARGET_SIZE = 4096
 

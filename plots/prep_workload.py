@@ -65,7 +65,7 @@ def main():
             return None
         with open(os.path.join(outdir, "nvme.dat"), "w") as f:
             f.write("# point, then per path: iops cpu_ns_per_io "
-                    "dma_share_pct fio_iops\n")
+                    "dma_share_pct fio_iops kinstr_per_io\n")
             for label in labels:
                 cells = ['"%s"' % label]
                 for p in paths:
@@ -74,7 +74,8 @@ def main():
                     cells += [fmt(num(r["rate"]) if r else None),
                               fmt(num(r["cpu_ns_per_op"]) if r else None),
                               fmt(share * 100 if share is not None else None),
-                              fmt(num(fr["rate"]) if fr else None)]
+                              fmt(num(fr["rate"]) if fr else None),
+                              fmt(num(r["kinstr_per_op"]) if r else None)]
                 f.write(" ".join(cells) + "\n")
         kinds.append("nvme")
         v["nv_paths"] = " ".join(paths)
@@ -82,6 +83,12 @@ def main():
         v["nv_unit"] = mine[0]["lat_unit"]
         v["nv_source"] = ", ".join(sorted({r["share_source"] for r in mine}))
         v["nv_fio"] = int(any(r["tool"] == "fio" for r in nv))
+        # Panels drawn only where a figure exists (a point too short for
+        # one leaves it empty; kernel instructions need a PMU).
+        for col, flag in (("cpu_ns_per_op", "nv_cpu"),
+                          ("dma_share", "nv_share"),
+                          ("kinstr_per_op", "nv_kinstr")):
+            v[flag] = int(any(num(r[col]) is not None for r in mine))
 
     # --- RDMA registration: ns per page against size
     reg = [r for r in rows if r["workload"] == "rdma-reg" and

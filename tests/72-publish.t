@@ -23,10 +23,12 @@ cpu=$data/20261204-105000-7.3.4+deb13-amd64-c73005
 snap() { find build/publish -printf '%p %T@\n' 2>/dev/null | sort | md5sum; }
 before=$(snap)
 lab/publish.sh --dry-run >"$tmp/plan" 2>&1
-check "--dry-run plans six steps with an estimate each" \
-	test "$(grep -c '^publish: step [1-6]/6 .*(about [0-9]* of the [0-9]* min left)' "$tmp/plan")" = 6
+check "--dry-run plans seven steps with an estimate each" \
+	test "$(grep -c '^publish: step [1-7]/7 .*(about [0-9]* of the [0-9]* min left)' "$tmp/plan")" = 7
 check "--dry-run names the commands" \
 	grep -q 'would run: .*vm-compare.sh 6.12 7.3 --dma all --icount --quick' "$tmp/plan"
+check "--dry-run: the arm64 step compares Debian's arm64 kernels" \
+	grep -q 'would run: .*vm-compare.sh 6.12 7.3 --arch arm64 --dma all --icount --quick' "$tmp/plan"
 check "--dry-run runs nothing" test "$(snap)" = "$before"
 refuses_bogus() { ! lab/publish.sh --steps bogus --dry-run 2>/dev/null; }
 check "an unknown step is refused" refuses_bogus
@@ -43,6 +45,8 @@ for s in debian src cpu; do
 done
 b=$work/debian/$(basename "$db")
 dest=$tmp/published
+# What the arm64 step installed: install leaves it.
+mkdir -p "$dest/arm64/run" "$dest/old"
 lab/publish.sh --steps within,verdict,install --work "$work" --dest "$dest" \
 	>"$tmp/log" 2>&1
 check "steps within, verdict, install on staged runs" test $? = 0 ||
@@ -62,6 +66,8 @@ no_long_line() { ! grep -q '.\{80\}' "$1"; }
 check "verdict: lines under 80 columns" no_long_line "$dest/VERDICT.md"
 check "install: the Debian runs at the top, as tests/70-published.t finds them" \
 	test -d "$dest/$(basename "$da")" -a -d "$dest/$(basename "$db")"
+check "install: the arm64 step's folder stays, the rest is replaced" \
+	test -d "$dest/arm64/run" -a ! -e "$dest/old"
 check "install: same-config/ and cpu-model/" \
 	test -d "$dest/same-config/$(basename "$sb")" -a -d "$dest/cpu-model/$(basename "$cpu")"
 lists() { # file run...
