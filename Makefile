@@ -34,7 +34,7 @@
 #                       fragments CONFIG names), cached; prints the tree.
 #                       KERNEL=src:7.3 (src:7.3+debug) boots it
 #   make publish        regenerate results/published/ (6.12 against 7.3)
-#                       [STEPS=debian,src,within,cpu,verdict,install]
+#                       [STEPS=debian,src,within,cpu,verdict,install,arm64]
 #                       [DRY=1]: and the same-config builds, page against
 #                       phys, a CPU-model run, VERDICT.md (lab/publish.sh)
 #   make verdict DA=<run> DB=<run> SA=<run> SB=<run> [CPU_RUN=<run>]
