@@ -7,8 +7,11 @@
 # emulated PMU that agree with the clock, the NVMe workload on every path
 # with kernel cycles and instructions per I/O from the PMU and the DMA share
 # from cycles samples, two boots of 7.3 identical, the
-# module unloaded cleanly (scripts/micro.sh fails the boot otherwise), and
-# meta.json's architecture keeps compare from mixing arm64 with x86.
+# module unloaded cleanly (scripts/micro.sh fails the boot otherwise), its
+# malformed requests refused, a second run refused beside a run, the PCI
+# device unbound during a run (tests/vm/guest-checks.sh), the published
+# arm64 runs (results/published/arm64) reproduced at this matrix's points,
+# and meta.json's architecture keeps compare from mixing arm64 with x86.
 #
 # The matrix is cut to none, page, phys and phys_page at 64 B and 4 KiB, to_device,
 # batches of 1 and 16, and 6.12 to the direct and IOMMU boots, to keep the
@@ -48,6 +51,37 @@ check "lab/vm-bench.sh refuses an unknown --arch" \
 check "the arm64 lab refuses an unknown DMA configuration" \
 	bash -c '! lab/vm-bench.sh --arch arm64 --dma nonsense 2>/dev/null'
 
+# The module's refusals, a second run beside a run (EBUSY), the edu device
+# unbound during a run, and the clean unload, in an arm64 guest of each
+# kernel (tests/vm/guest-checks.sh, as 40-vm-checks on x86).
+for series in 7.3 6.12; do
+	if ! build=$(lab/arm64/build.sh "$series" 2>"$logs/arm64-build-$series.log"); then
+		check "arm64 lab build for $series" false
+		tail -n 30 "$logs/arm64-build-$series.log" | diag
+		continue
+	fi
+	dir=build/test-checks-arm64/$series
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cat >"$dir/checks.sh" <<SCRIPT
+#!/bin/bash
+/dmabench/tests/vm/guest-checks.sh /dmabench/$build/bench-module/dmabench.ko \\
+	/dmabench/$build/tests/badparams 0000:00:10.0 \\
+	/dmabench/$build/tests/busy >/out/tap 2>&1
+SCRIPT
+	chmod +x "$dir/checks.sh"
+	run_logged "arm64-checks-$series" lab/arm64/boot.sh "$build" "$dir" \
+		"-M virt -cpu max -smp 2 -seed 1 -device edu,addr=0x10,dma_mask=0xffffffffffffffff" \
+		"cryptomgr.notests" "$dir/checks.sh" tests/vm/guest-checks.sh \
+		tests/vm/tap.sh "$build/bench-module/dmabench.ko" \
+		"$build/tests/badparams" "$build/tests/busy"
+	if [ ! -s "$dir/tap" ]; then
+		check "the checks ran in the arm64 $series guest" false
+		continue
+	fi
+	relay_tap "arm64 $series" "$dir/tap"
+done
+
 first=
 # The two kernels boot side by side (one vCPU each; under -icount their
 # counts do not depend on what else runs; build/lab-arm64/<release> apart).
@@ -79,6 +113,20 @@ for series in 7.3 6.12; do
 	check "$series: dmabench unloaded cleanly, no kernel warning while loaded" \
 		bash -c "! grep -q 'did not unload\|logged the above' '$logs/vm-arm64-$series.log'"
 	[ "$series" = 7.3 ] && first=$run
+	# The published arm64 run of this kernel holds every point of this
+	# cut matrix: the same instruction counts (make publish STEPS=arm64).
+	pub=$(find results/published/arm64 -maxdepth 1 -name "*-$series.*" 2>/dev/null |
+		sort | head -n 1)
+	if [ -z "$pub" ]; then
+		skip "$series: the published arm64 figures regenerate" \
+			"results/published/arm64 has no $series run: make publish STEPS=arm64"
+	elif [ "$(release "$pub")" != "$(release "$run")" ]; then
+		skip "$series: the published arm64 figures regenerate" \
+			"Debian now serves $(release "$run"), the reference has $(release "$pub"): make publish STEPS=arm64"
+	else
+		relay_checks < <(python3 tests/checkrun.py subset "$run" "$pub" |
+			sed "s/^\(PASS\|FAIL\): /&$series against the published run: /")
+	fi
 done
 
 if [ -n "$first" ] && second=$(vm_bench vm-arm64-7.3-again 7.3 "$all" --no-nvme); then

@@ -9,6 +9,10 @@
       both runs measured the same points; the medians are identical at
       every direct and identity point and at 95 % of all, and at most 1 %
       of the others (swiotlb, the IOMMU's) differ by more than 2 %.
+  checkrun.py subset RUN_A RUN_B
+      the same, for a run A of fewer points than B (a cut matrix against a
+      published run): every point of A is in B, and the medians agree as
+      above.
   checkrun.py matrix RUN
       the quick matrix of a guest with two vCPUs: pair and batch, one and
       two threads, five sizes from 64 B to 2 MiB, three directions, all
@@ -119,7 +123,7 @@ NEAR = 0.02
 FAR_SHARE = 0.01
 
 
-def same(run_a, run_b):
+def same(run_a, run_b, subset=False):
     # Timing rows only: counter rows (a mean, no median) have no median
     # (checkarm64.py compares those).
     def medians(run):
@@ -129,8 +133,13 @@ def same(run_a, run_b):
                 for r in rows(run) if r["status"] == "ok" and r["median"]}
     a, b = medians(run_a), medians(run_b)
     common = sorted(set(a) & set(b))
-    say(len(common) > 0 and len(common) == len(a) == len(b),
-        f"both runs measured the same {len(common)} points")
+    if subset:
+        say(len(common) > 0 and len(common) == len(a),
+            f"all {len(a)} points of the first run are in the second "
+            f"({len(b)} points); {len(a) - len(common)} missing")
+    else:
+        say(len(common) > 0 and len(common) == len(a) == len(b),
+            f"both runs measured the same {len(common)} points")
     diff = sorted((k for k in common if a[k] != b[k]),
                   key=lambda k: -abs(b[k] / a[k] - 1))
     for k in diff[:10]:
@@ -227,6 +236,8 @@ def main(argv):
         paths(argv[1], opts["--paths"].split(","), opts.get("--phys", "yes"))
     elif len(argv) == 3 and argv[0] == "same":
         same(argv[1], argv[2])
+    elif len(argv) == 3 and argv[0] == "subset":
+        same(argv[1], argv[2], subset=True)
     elif len(argv) == 2 and argv[0] == "consoles":
         consoles(argv[1])
     elif len(argv) == 2 and argv[0] == "matrix":

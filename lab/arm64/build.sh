@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build, in the arm64 lab root, what an arm64 VM boot needs: dmabench.ko for
-# Debian's arm64 kernel of SERIES (cross-compiled), userspace/dmabench for
-# arm64, and a native userspace/dmabench (under host/) that merges the boots'
-# parts on this machine.  Prints the build directory (relative to the
+# Debian's arm64 kernel of SERIES (cross-compiled), userspace/dmabench and
+# the guest checks' programs (tests/vm/badparams.c, busy.c) for arm64, and a
+# native userspace/dmabench (under host/) that merges the boots' parts on
+# this machine.  Prints the build directory (relative to the
 # repository), which also holds kernel.env: RELEASE, KIMAGE (the kernel image
 # as a path in the root) and KDIR.
 #
@@ -38,7 +39,7 @@ rm -rf "${repo:?}/$build"
 mkdir -p "$repo/$build/host" "$repo/$build/tests"
 cp -r "$repo/bench-module" "$repo/userspace" "$repo/configs" "$repo/$build/"
 cp -r "$repo/userspace" "$repo/bench-module" "$repo/$build/host/"
-cp "$repo/tests/vm/badparams.c" "$repo/$build/tests/"
+cp "$repo/tests/vm/badparams.c" "$repo/tests/vm/busy.c" "$repo/$build/tests/"
 cat >"$repo/$build/kernel.env" <<ENV
 RELEASE=$release
 KIMAGE=$kimage
@@ -58,6 +59,8 @@ echo "lab: building dmabench.ko and dmabench for arm64 $release" >&2
 	make -s -C \$b/userspace CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar
 	aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -I\$b/bench-module \
 		-o \$b/tests/badparams \$b/tests/badparams.c
+	aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE \
+		-I\$b/bench-module -o \$b/tests/busy \$b/tests/busy.c -lpthread
 	make -s -C \$b/host/userspace
 " >&2
 echo "$build"

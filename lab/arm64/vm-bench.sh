@@ -214,7 +214,12 @@ done
 if [ ${#plain[@]} -gt 0 ]; then
 	boot direct "$(IFS=,; echo "${plain[*]}")" "-M virt $machine" "$args" "$@"
 fi
-want swiotlb && boot swiotlb swiotlb "-M virt $machine" "${args}swiotlb=force" "$@"
+# The bounce pool: arm64 sizes it 1 MiB per GiB of RAM when no RAM is out of
+# the devices' reach (2 MiB here, too small for 16 mappings of 64 KiB in
+# flight); 32768 slots is x86's default of 64 MiB, so both labs bounce
+# through pools of one size.
+want swiotlb && boot swiotlb swiotlb "-M virt $machine" \
+	"${args}swiotlb=32768,force" "$@"
 iommu=()
 for p in iommu-strict iommu-lazy iommu-identity; do
 	want "$p" && iommu+=("$p")
