@@ -216,10 +216,12 @@ if [ ${#plain[@]} -gt 0 ]; then
 fi
 # The bounce pool: arm64 sizes it 1 MiB per GiB of RAM when no RAM is out of
 # the devices' reach (2 MiB here, too small for 16 mappings of 64 KiB in
-# flight); 32768 slots is x86's default of 64 MiB, so both labs bounce
-# through pools of one size.
+# flight) unless the command line sizes it.  x86's 64 MiB cannot be asked
+# for: the kernel takes its default size (32768 slots) as no size given,
+# and rounds any other up to a power of two.  So 128 MiB (65536 slots); a
+# map's search for free slots starts where the last one ended either way.
 want swiotlb && boot swiotlb swiotlb "-M virt $machine" \
-	"${args}swiotlb=32768,force" "$@"
+	"${args}swiotlb=65536,force" "$@"
 iommu=()
 for p in iommu-strict iommu-lazy iommu-identity; do
 	want "$p" && iommu+=("$p")
