@@ -10,9 +10,10 @@
       every direct and identity point and at 95 % of all, and at most 1 %
       of the others (swiotlb, the IOMMU's) differ by more than 2 %.
   checkrun.py subset RUN_A RUN_B
-      the same, for a run A of fewer points than B (a cut matrix against a
-      published run): every point of A is in B, and the medians agree as
-      above.
+      for a run A of fewer points than B (a cut matrix against a published
+      run): every point of A is in B, the medians identical at every
+      direct and identity point and within 5 % on the others, whose state
+      carries from the points before them.
   checkrun.py matrix RUN
       the quick matrix of a guest with two vCPUs: pair and batch, one and
       two threads, five sizes from 64 B to 2 MiB, three directions, all
@@ -121,6 +122,7 @@ def paths(run, want_paths, phys):
 # mode.  On 6.12: 31 of 2106 apart, by at most 1.36 %.
 NEAR = 0.02
 FAR_SHARE = 0.01
+SUBSET_NEAR = 0.05
 
 
 def same(run_a, run_b, subset=False):
@@ -144,17 +146,31 @@ def same(run_a, run_b, subset=False):
                   key=lambda k: -abs(b[k] / a[k] - 1))
     for k in diff[:10]:
         print(f"# differs: {' '.join(k)}: {a[k]:g} vs {b[k]:g}")
-    say(len(diff) <= len(common) // 20,
-        f"identical medians at {len(common) - len(diff)} of {len(common)} "
-        f"points across two boots (at least 95 %)")
-    exact = [k for k in common if k[1] in ("direct", "iommu-identity")]
+    exact = [k for k in common
+             if k[1] in ("direct", "direct-coherent", "iommu-identity")]
     stateful = len(common) - len(exact)
-    far = [k for k in diff if abs(b[k] / a[k] - 1) > NEAR]
-    say(len(far) <= stateful * FAR_SHARE,
-        f"{len(far)} of {stateful} stateful points apart by more than "
-        f"{NEAR:.0%} (at most {FAR_SHARE:.0%})"
-        + (f"; the largest {' '.join(far[0])}: {a[far[0]]:g} vs "
-           f"{b[far[0]]:g}" if far else ""))
+    if subset:
+        # The state of swiotlb's pool and of the IOMMU's page tables, IOVA
+        # caches and flush queue carries from point to point, so a point
+        # preceded by other points may differ a little (seen on arm64 7.3:
+        # swiotlb, 30 of 893 instructions): within SUBSET_NEAR.
+        far = [k for k in diff if abs(b[k] / a[k] - 1) > SUBSET_NEAR]
+        say(not far,
+            f"{len(diff)} of {stateful} stateful points differ, none by "
+            f"more than {SUBSET_NEAR:.0%} (their state carries from the "
+            f"points before them, which differ)"
+            + (f"; the largest {' '.join(far[0])}: {a[far[0]]:g} vs "
+               f"{b[far[0]]:g}" if far else ""))
+    else:
+        say(len(diff) <= len(common) // 20,
+            f"identical medians at {len(common) - len(diff)} of "
+            f"{len(common)} points across two boots (at least 95 %)")
+        far = [k for k in diff if abs(b[k] / a[k] - 1) > NEAR]
+        say(len(far) <= stateful * FAR_SHARE,
+            f"{len(far)} of {stateful} stateful points apart by more than "
+            f"{NEAR:.0%} (at most {FAR_SHARE:.0%})"
+            + (f"; the largest {' '.join(far[0])}: {a[far[0]]:g} vs "
+               f"{b[far[0]]:g}" if far else ""))
     say(exact and all(a[k] == b[k] for k in exact),
         f"identical medians at all {len(exact)} direct and identity points")
 
