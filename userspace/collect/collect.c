@@ -69,26 +69,19 @@ static const char *text_of(const json_t *v, char *buf, size_t size)
 static int load_part(struct part *p, const char *dir)
 {
 	char path[PATH_MAX], shown[64];
-	size_t len;
-	char *text;
 	int err;
 
 	p->dir = dir;
 	err = fmt_buf(path, sizeof(path), "%s/part.json", dir);
 	if (err)
 		return err;
-	text = read_all(path, &len);
-	if (!text) {
-		err = -errno;
-		warnx("%s: %s (a part is complete once it has part.json)",
-		      path, strerror(errno));
+	err = json_read_file(path, &p->doc);
+	if (err == -EBADMSG)
 		return err;
-	}
-	p->doc = json_loadb(text, len, JSON_DECODE_ANY, NULL);
-	free(text);
-	if (!p->doc) {
-		warnx("%s: not valid JSON", path);
-		return -EINVAL;
+	if (err) {
+		warnx("%s: %s (a part is complete once it has part.json)",
+		      path, strerror(-err));
+		return err;
 	}
 	for (int k = 0; k < K_COUNT; k++) {
 		p->f[k] = json_object_get(p->doc, part_keys[k]);

@@ -7,12 +7,15 @@
  * is jansson's (json_loadb, json_object_get, ...): its documents are
  * trees, and json_value() writes a part of one back out.
  */
+#include <err.h>
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
 #include "json.h"
+#include "util.h"
 
 /* Length of the UTF-8 sequence at s, 0 if it is not valid UTF-8. */
 static size_t utf8_len(const unsigned char *s)
@@ -274,5 +277,24 @@ int json_str_at(const json_t *obj, const char *path, char *buf, size_t size)
 	if (strlen(s) >= size)
 		return -ENOSPC;
 	strcpy(buf, s);
+	return 0;
+}
+
+int json_read_file(const char *path, json_t **doc)
+{
+	size_t len;
+	char *text;
+
+	text = read_all(path, &len);
+	if (!text) {
+		*doc = NULL;
+		return -errno;
+	}
+	*doc = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+	free(text);
+	if (!*doc) {
+		warnx("%s: not valid JSON", path);
+		return -EBADMSG;
+	}
 	return 0;
 }

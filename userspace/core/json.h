@@ -52,4 +52,12 @@ void json_value(struct json *j, const char *key, json_t *v);
  */
 int json_str_at(const json_t *obj, const char *path, char *buf, size_t size);
 
+/*
+ * The JSON document in the file at path: 0 with it in *doc (json_decref()
+ * it); -errno if the file cannot be read, saying nothing (the caller knows
+ * what the file is for and what to do); -EBADMSG after a message naming
+ * the file if it is not JSON.
+ */
+int json_read_file(const char *path, json_t **doc);
+
 #endif

@@ -6,17 +6,15 @@
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "meta_read.h"
 #include "util.h"
 
 int meta_read(const char *dir, json_t **doc, json_t **boots)
 {
 	char path[PATH_MAX], part[PATH_MAX];
-	char *text;
-	size_t len;
 	int err;
 
 	*doc = NULL;
@@ -24,9 +22,10 @@ int meta_read(const char *dir, json_t **doc, json_t **boots)
 	err = fmt_buf(path, sizeof(path), "%s/meta.json", dir);
 	if (err)
 		return err;
-	text = read_all(path, &len);
-	if (!text) {
-		err = -errno;
+	err = json_read_file(path, doc);
+	if (err == -EBADMSG)
+		return err;
+	if (err) {
 		if (!fmt_buf(part, sizeof(part), "%s/part.json", dir) &&
 		    path_exists(part))
 			warnx("%s: a part, not a run: merge parts with 'dmabench collect' first",
@@ -36,15 +35,9 @@ int meta_read(const char *dir, json_t **doc, json_t **boots)
 			      strerror(-err));
 		return err;
 	}
-	*doc = json_loadb(text, len, JSON_DECODE_ANY, NULL);
-	free(text);
-	if (!*doc) {
-		warnx("%s: not valid JSON", path);
-		return -EINVAL;
-	}
 	*boots = json_object_get(*doc, "boots");
 	if (!json_is_array(*boots) || !json_array_size(*boots)) {
-		warnx("%s: no \"boots\": not a dmabench run", path);
+		warnx("%s: no boots in it: not a dmabench run", path);
 		json_decref(*doc);
 		*doc = NULL;
 		*boots = NULL;
