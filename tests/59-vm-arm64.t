@@ -14,8 +14,9 @@
 # and meta.json's architecture keeps compare from mixing arm64 with x86.
 #
 # The matrix is cut to none, page, phys and phys_page at 64 B and 4 KiB, to_device,
-# batches of 1 and 16, and 6.12 to the direct and IOMMU boots, to keep the
-# whole near 6 minutes on 2 cores (most of it the three builds).
+# batches of 1 and 16, and 6.12 to the direct and IOMMU boots.  With the
+# guest checks and four NVMe points a path the whole took 15 min on 2
+# cores (2026-12-07); the NVMe points are two a path now.
 set -uo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
